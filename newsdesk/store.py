@@ -1,0 +1,290 @@
+"""The curated store: Parquet tables committed atomically as numbered snapshots.
+
+Layout of an output folder ``OUT``::
+
+    OUT/_snapshots/000003/<table>/part-000001.parquet   hard links to earlier parts + this version's part
+    OUT/current -> _snapshots/000003                    the committed state (one symlink)
+    OUT/<table> -> current/<table>                      stable per-table paths for readers
+    OUT/catalog.duckdb                                  one DuckDB view per table, with COMMENTs
+    OUT/DATASET.md                                      dataset card (derived from schemas/)
+    OUT/.lock                                           the single-writer lock
+
+A commit builds the next snapshot in a temporary folder (hard links make the unchanged parts free), fsyncs
+it, renames it into place, validates it, and then flips ``current`` with one atomic ``rename(2)``. A reader
+therefore sees either the previous snapshot or the new one, in every table at once; a writer killed at any
+point leaves ``current`` untouched, and the next writer sweeps what it left behind (:meth:`Store.recover`).
+Old snapshots are kept for a while (``KEEP_SNAPSHOTS``) so that readers that resolved them can finish.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import filelock
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsdesk import schema
+
+KEEP_SNAPSHOTS = 3
+SNAPSHOTS = "_snapshots"
+CURRENT = "current"
+CATALOG = "catalog.duckdb"
+CARD = "DATASET.md"
+LOCK = ".lock"
+DUCKDB_STORAGE_VERSION = "v1.5.0"  # the duckdb-cli package (1.5.x) must be able to open the catalog
+
+
+class StoreBusy(RuntimeError):
+    """Another writer holds the store."""
+
+
+class CommitRejected(RuntimeError):
+    """Validation failed; the commit was aborted and the last good state is in place."""
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write one Parquet file atomically (temporary name, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd", write_statistics=True,
+                       use_dictionary=True, store_schema=True)
+        _fsync_file(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """One curated output folder."""
+
+    def __init__(self, out: Path | str):
+        self.out = Path(out).resolve()
+
+    # ---------------------------------------------------------------- reading
+    @property
+    def snapshots(self) -> Path:
+        return self.out / SNAPSHOTS
+
+    def version(self) -> int:
+        """The committed snapshot number (0 for an empty store)."""
+        link = self.out / CURRENT
+        try:
+            return int(Path(os.readlink(link)).name)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def snapshot_dir(self, version: int | None = None) -> Path | None:
+        v = self.version() if version is None else version
+        return None if v == 0 else self.snapshots / f"{v:06d}"
+
+    def files(self, name: str, version: int | None = None) -> list[Path]:
+        snap = self.snapshot_dir(version)
+        if snap is None:
+            return []
+        return sorted((snap / name).glob("*.parquet"))
+
+    def read(self, name: str, columns: list[str] | None = None, version: int | None = None) -> pa.Table:
+        """A committed table (empty, with its schema, when the store has none)."""
+        t = schema.table(name)
+        files = self.files(name, version)
+        if not files:
+            empty = t.empty()
+            return empty.select(columns) if columns else empty
+        target = t.arrow_schema()
+        parts = [pq.read_table(f, columns=columns, schema=target) for f in files]
+        return pa.concat_tables(parts)
+
+    # ---------------------------------------------------------------- writing
+    @contextmanager
+    def writer(self, timeout: float = 0) -> Iterator[Store]:
+        """Hold the single-writer lock (``timeout`` seconds to wait; 0: fail at once) and recover."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(self.out / LOCK)
+        try:
+            lock.acquire(timeout=timeout)
+        except filelock.Timeout:
+            raise StoreBusy(f"another newsdesk run is writing to {self.out} (lock {self.out / LOCK}); "
+                            "wait for it to finish or pass --wait SECONDS") from None
+        try:
+            self.recover()
+            yield self
+        finally:
+            lock.release()
+
+    def recover(self) -> list[Path]:
+        """Remove what a killed writer left: temporary snapshots and snapshots newer than ``current``."""
+        removed: list[Path] = []
+        if not self.snapshots.exists():
+            return removed
+        current = self.version()
+        for p in sorted(self.snapshots.iterdir()):
+            stale = p.name.startswith(".tmp-") or (p.name.isdigit() and int(p.name) > current)
+            if stale:
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+        for tmp in self.out.glob(".tmp-*"):
+            tmp.unlink(missing_ok=True)
+        return removed
+
+    def commit(self, appends: Mapping[str, pa.Table], replaces: Mapping[str, pa.Table] | None = None,
+               check: Callable[[Path], list[str]] | None = None) -> int:
+        """Commit new rows (``appends``) and whole new tables (``replaces``) as the next snapshot.
+
+        ``check(snapshot_dir)`` returns a list of problems; any problem aborts the commit
+        (:class:`CommitRejected`) and leaves the previous snapshot current. Must be called under
+        :meth:`writer`. Returns the new version.
+        """
+        replaces = dict(replaces or {})
+        declared = schema.tables()
+        unknown = (set(appends) | set(replaces)) - set(declared)
+        if unknown:
+            raise ValueError(f"undeclared tables: {sorted(unknown)}")
+        prev = self.version()
+        new = prev + 1
+        self.snapshots.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.snapshots))
+        part = f"part-{new:06d}.parquet"
+        for name, t in declared.items():
+            tdir = tmp / name
+            tdir.mkdir()
+            if t.mode == "replace" and name in replaces:
+                write_parquet(self._conform(name, replaces[name]), tdir / part)
+                continue
+            old = self.files(name, prev)
+            for f in old:
+                os.link(f, tdir / f.name)
+            rows = appends.get(name)
+            if rows is not None and name in replaces:
+                raise ValueError(f"{name}: both appended and replaced")
+            if rows is None and name in replaces:
+                rows = replaces[name]
+            if (rows is not None and rows.num_rows) or not old:
+                write_parquet(self._conform(name, rows if rows is not None else t.empty()), tdir / part)
+            _fsync_dir(tdir)
+        _fsync_dir(tmp)
+        final = self.snapshots / f"{new:06d}"
+        os.rename(tmp, final)
+        _fsync_dir(self.snapshots)
+        problems = check(final) if check else []
+        if problems:
+            shutil.rmtree(final, ignore_errors=True)
+            raise CommitRejected("validation failed, nothing committed: " + "; ".join(problems[:10])
+                                 + (f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""))
+        self._flip(final)
+        self._ensure_table_links()
+        self.write_catalog()
+        self._gc(new)
+        return new
+
+    @staticmethod
+    def _conform(name: str, table: pa.Table) -> pa.Table:
+        target = schema.table(name).arrow_schema()
+        if table.schema.names != target.names:
+            raise ValueError(f"{name}: columns {table.schema.names} != declared {target.names}")
+        return table.cast(target) if not table.schema.equals(target, check_metadata=True) else table
+
+    def _flip(self, snap: Path) -> None:
+        tmp_link = self.out / f".tmp-{CURRENT}-{os.getpid()}"
+        tmp_link.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(snap, self.out), tmp_link)
+        os.replace(tmp_link, self.out / CURRENT)
+        _fsync_dir(self.out)
+
+    def _ensure_table_links(self) -> None:
+        for name in schema.tables():
+            link = self.out / name
+            if not link.is_symlink():
+                if link.exists():
+                    shutil.rmtree(link)
+                os.symlink(os.path.join(CURRENT, name), link)
+
+    def _gc(self, newest: int) -> None:
+        for p in self.snapshots.iterdir():
+            if p.name.isdigit() and int(p.name) <= newest - KEEP_SNAPSHOTS:
+                shutil.rmtree(p, ignore_errors=True)
+
+    # ---------------------------------------------------------------- derived files
+    def write_catalog(self) -> Path:
+        """(Re)build ``catalog.duckdb``: a view per table over ``OUT/<table>/*.parquet``, with comments.
+
+        Paths are absolute so the views work from any working directory; after moving the folder run
+        ``newsdesk catalog --out NEWPLACE``. Written to a temporary file and renamed into place.
+        """
+        path = self.out / CATALOG
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".duckdb", dir=self.out)
+        os.close(fd)
+        os.unlink(tmp)  # duckdb wants to create the file itself
+        try:
+            con = duckdb.connect(tmp, config={"storage_compatibility_version": DUCKDB_STORAGE_VERSION})
+            try:
+                for sql in catalog_sql(self.out):
+                    con.execute(sql)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            Path(tmp + ".wal").unlink(missing_ok=True)
+            raise
+        self.write_card()
+        return path
+
+    def write_card(self) -> Path:
+        from newsdesk.card import dataset_card  # local: the card needs the committed tables
+
+        path = self.out / CARD
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".md", dir=self.out)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(dataset_card(self))
+        os.replace(tmp, path)
+        return path
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def catalog_sql(out: Path) -> list[str]:
+    """The statements that define the catalog's views and comments."""
+    stmts = []
+    for name in schema.tables():
+        glob = str(Path(out).resolve() / name / "*.parquet")
+        stmts.append(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({_sql_str(glob)})')
+        for obj, comment in schema.duckdb_comments(name):
+            stmts.append(f"COMMENT ON {obj} IS {_sql_str(comment)}")
+    return stmts
+
+
+def connect(out: Path | str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with a view per committed table (no catalog file needed)."""
+    con = duckdb.connect()
+    for sql in catalog_sql(Path(out)):
+        if sql.startswith("CREATE"):
+            con.execute(sql)
+    return con
