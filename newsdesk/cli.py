@@ -1,0 +1,214 @@
+"""The command line: ``newsdesk run | query | validate | catalog | serve``.
+
+Prefect is imported lazily, after its environment defaults are set, so ``query`` and ``validate`` start fast
+and every command keeps Prefect's files out of ``~/.prefect``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Curate raw news-article text files into Parquet tables that DuckDB can query.")
+
+RawOpt = Annotated[Path, typer.Option("--raw", help="Folder of raw article files (searched recursively).")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Curated store (Parquet tables + catalog.duckdb).")]
+
+
+def prefect_env(verbose: bool = False) -> None:
+    """Defaults for Prefect that a user's own environment overrides."""
+    os.environ.setdefault("PREFECT_HOME", str(Path.home() / ".cache" / "newsdesk" / "prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+
+
+def _fail(msg: str, code: int = 1) -> None:
+    typer.echo(f"newsdesk: error: {msg}", err=True)
+    raise typer.Exit(code)
+
+
+def _preload_model() -> None:
+    """Load spaCy while Prefect starts its temporary server (both take seconds; overlap them)."""
+    def load() -> None:
+        try:
+            from newsdesk.entities import load_nlp
+            load_nlp()
+        except Exception:  # the flow loads it again and reports a real error there
+            pass
+
+    threading.Thread(target=load, name="preload-spacy", daemon=True).start()
+
+
+def build_task_runner(runner: str, address: Optional[str], workers: int):
+    """The Prefect task runner for ``--runner``: threads (default) or a Dask cluster."""
+    if runner == "threads":
+        from prefect.task_runners import ThreadPoolTaskRunner
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    _fail(f"unknown runner {runner!r} (use threads or dask)")
+
+
+@app.command()
+def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
+        runner: Annotated[str, typer.Option(help="threads | dask")] = "threads",
+        address: Annotated[Optional[str], typer.Option(help="Dask scheduler, tcp://HOST:PORT")] = None,
+        workers: Annotated[int, typer.Option(help="Threads, or Dask workers for a local cluster")] = 2,
+        batch_size: Annotated[int, typer.Option(help="Files per task")] = 256,
+        max_bytes: Annotated[int, typer.Option(help="Reject files larger than this")] = 5_000_000,
+        threshold: Annotated[float, typer.Option(help="Near-duplicate Jaccard threshold")] = 0.8,
+        wait: Annotated[float, typer.Option(help="Seconds to wait for another run's lock")] = 0,
+        progress: Annotated[Optional[bool], typer.Option(help="Progress bar (default: on a terminal)")] = None,
+        verbose: bool = False) -> None:
+    """Run the curation flow over RAW into OUT and print a summary."""
+    if not raw.is_dir():
+        _fail(f"raw folder {raw} does not exist or is not a folder")
+    if address and runner != "dask":
+        _fail("--address needs --runner dask")
+    prefect_env(verbose)
+    _preload_model()
+    from flows.curate import curate
+    from newsdesk.store import CommitRejected, StoreBusy
+
+    flow = curate.with_options(task_runner=build_task_runner(runner, address, workers))
+    try:
+        summary = flow(raw=str(raw), out=str(out), batch_size=batch_size, max_bytes=max_bytes,
+                       threshold=threshold, wait=wait,
+                       progress=sys.stderr.isatty() if progress is None else progress)
+    except StoreBusy as exc:
+        _fail(str(exc), code=75)
+    except CommitRejected as exc:
+        _fail(str(exc))
+    except Exception as exc:  # one line for the operator; --verbose shows Prefect's traceback logs
+        _fail(f"run failed: {type(exc).__name__}: {exc}")
+    _print_summary(summary)
+
+
+def _print_summary(s: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"newsdesk run {s['run_id']}" + (" (nothing new)" if not s["committed"] else ""),
+              show_header=False)
+    reasons = ", ".join(f"{k}: {v}" for k, v in s["reject_reasons"].items())
+    for k, v in [("files seen", s["files_seen"]), ("new files", s["files_new"]),
+                 ("already curated", s["files_known"]), ("articles", s["articles"]),
+                 ("duplicates", f"{s['duplicates']} ({s['duplicates_near']} near)"),
+                 ("rejects", f"{s['rejects']}" + (f" ({reasons})" if reasons else "")),
+                 ("quotes", s["quotes"]), ("entity mentions", s["entity_mentions"]),
+                 ("not English (no NER)", s["ner_skipped"]), ("seconds", f"{s['seconds']:.1f}"),
+                 ("store", s["out"])]:
+        t.add_row(k, str(v))
+    Console().print(t)
+
+
+@app.command()
+def query(sql: Annotated[str, typer.Argument(help="SQL over the tables (articles, quotes, ...)")],
+          out: OutOpt = Path("data/curated"),
+          limit: Annotated[int, typer.Option(help="Rows to print at most")] = 50) -> None:
+    """Run SQL on the curated tables and print the result as a table."""
+    import duckdb
+    from rich.console import Console
+    from rich.table import Table
+
+    from newsdesk.store import Store, connect
+
+    if Store(out).version() == 0:
+        _fail(f"no curated data in {out}: run `newsdesk run --out {out}` first")
+    con = connect(out)
+    try:
+        rel = con.sql(sql)
+    except duckdb.Error as exc:
+        _fail(str(exc).splitlines()[0])
+    if rel is None:
+        return
+    rows = rel.limit(limit + 1).fetchall()
+    t = Table(*rel.columns)
+    for r in rows[:limit]:
+        t.add_row(*("NULL" if v is None else str(v) for v in r))
+    Console().print(t)
+    if len(rows) > limit:
+        typer.echo(f"(first {limit} rows; use --limit)")
+
+
+@app.command()
+def validate(out: OutOpt = Path("data/curated"),
+             raw: Annotated[Optional[Path], typer.Option(help="Also check every raw file is accounted for")] = None
+             ) -> None:
+    """Check the store: schemas exact, keys unique, references resolve, offsets match, nothing lost."""
+    from newsdesk import ingest
+    from newsdesk.fingerprint import sha256_hex
+    from newsdesk.store import Store
+    from newsdesk.validate import check_raw_accounted, check_snapshot
+
+    store = Store(out)
+    snap = store.snapshot_dir()
+    if snap is None:
+        _fail(f"no curated data in {out}")
+    problems = check_snapshot(snap)
+    if raw is not None:
+        files, rejects = ingest.discover(raw)
+        pairs = []
+        for f in files:
+            try:
+                pairs.append((f.path, sha256_hex((raw / f.path).read_bytes())))
+            except OSError:
+                pairs.append((f.path, ""))
+        pairs += [(r.path, r.sha256 or "") for r in rejects]
+        problems += check_raw_accounted(snap, pairs)
+    if problems:
+        for p in problems:
+            typer.echo(f"FAIL {p}", err=True)
+        _fail(f"{len(problems)} problems in snapshot {store.version()} of {out}")
+    typer.echo(f"ok: snapshot {store.version()} of {store.out} passes every check")
+
+
+@app.command()
+def report(out: OutOpt = Path("data/curated"),
+           runs: Annotated[int, typer.Option(help="How many recent runs to list")] = 10) -> None:
+    """Print the store's row counts and its most recent runs."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from newsdesk import schema
+    from newsdesk.store import Store, connect
+
+    store = Store(out)
+    if store.version() == 0:
+        _fail(f"no curated data in {out}")
+    con = connect(out)
+    t = Table("table", "rows", title=f"{store.out} (snapshot {store.version()})")
+    for name in schema.tables():
+        t.add_row(name, str(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]))
+    Console().print(t)
+    cols = ["run_id", "finished_at", "files_new", "articles", "duplicates", "rejects", "quotes", "seconds"]
+    r = Table(*cols, title="recent runs")
+    for row in con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY finished_at DESC LIMIT {runs}"
+                           ).fetchall():
+        r.add_row(*(str(v) for v in row))
+    Console().print(r)
+
+
+@app.command()
+def catalog(out: OutOpt = Path("data/curated")) -> None:
+    """Rebuild catalog.duckdb and DATASET.md (e.g. after moving the store)."""
+    from newsdesk.store import Store
+
+    store = Store(out)
+    if store.version() == 0:
+        _fail(f"no curated data in {out}")
+    typer.echo(str(store.write_catalog()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
