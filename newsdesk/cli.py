@@ -23,6 +23,7 @@ OutOpt = Annotated[Path, typer.Option("--out", help="Curated store (Parquet tabl
 def prefect_env(verbose: bool = False) -> None:
     """Defaults for Prefect that a user's own environment overrides."""
     os.environ.setdefault("PREFECT_HOME", str(Path.home() / ".cache" / "newsdesk" / "prefect"))
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)  # sqlite won't create it
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")

