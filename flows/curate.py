@@ -60,7 +60,7 @@ def finish_task(plan, enriched, existing_entities, existing_quotes):
                                existing_quotes=existing_quotes)
 
 
-@task(name="commit", retries=2, retry_delay_seconds=1, **_task)
+@task(name="commit", **_task)  # no retries: a commit that fails after the flip must not re-append rows
 def commit_task(out: str, appends, replaces, runs_row: dict) -> int:
     store = Store(out)
     appends = {**appends, "runs": schema.table("runs").to_arrow([runs_row])}

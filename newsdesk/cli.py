@@ -47,7 +47,12 @@ def _preload_model() -> None:
 
 
 def build_task_runner(runner: str, address: Optional[str], workers: int):
-    """The Prefect task runner for ``--runner``: threads (default) or a Dask cluster."""
+    """The Prefect task runner for ``--runner``: threads (default), processes, or a Dask cluster."""
+    if runner == "processes":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        from newsdesk.enrich import warm_worker
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
     if runner == "threads":
         from prefect.task_runners import ThreadPoolTaskRunner
         return ThreadPoolTaskRunner(max_workers=workers)
@@ -57,14 +62,14 @@ def build_task_runner(runner: str, address: Optional[str], workers: int):
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                               "processes": True, "dashboard_address": None})
-    _fail(f"unknown runner {runner!r} (use threads or dask)")
+    _fail(f"unknown runner {runner!r} (use processes, threads or dask)")
 
 
 @app.command()
 def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
-        runner: Annotated[str, typer.Option(help="threads | dask")] = "threads",
+        runner: Annotated[str, typer.Option(help="threads | processes | dask")] = "threads",
         address: Annotated[Optional[str], typer.Option(help="Dask scheduler, tcp://HOST:PORT")] = None,
-        workers: Annotated[int, typer.Option(help="Threads, or Dask workers for a local cluster")] = 2,
+        workers: Annotated[int, typer.Option(help="Worker processes / threads / local Dask workers")] = 2,
         batch_size: Annotated[int, typer.Option(help="Files per task")] = 256,
         max_bytes: Annotated[int, typer.Option(help="Reject files larger than this")] = 5_000_000,
         threshold: Annotated[float, typer.Option(help="Near-duplicate Jaccard threshold")] = 0.8,
@@ -77,7 +82,8 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
     if address and runner != "dask":
         _fail("--address needs --runner dask")
     prefect_env(verbose)
-    _preload_model()
+    if runner == "threads":
+        _preload_model()  # other runners load the model in their workers
     from flows.curate import curate
     from newsdesk.store import CommitRejected, StoreBusy
 
@@ -172,6 +178,24 @@ def validate(out: OutOpt = Path("data/curated"),
             typer.echo(f"FAIL {p}", err=True)
         _fail(f"{len(problems)} problems in snapshot {store.version()} of {out}")
     typer.echo(f"ok: snapshot {store.version()} of {store.out} passes every check")
+
+
+@app.command()
+def serve(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
+          cron: Annotated[Optional[str], typer.Option(help='Cron schedule, e.g. "*/30 * * * *"')] = None,
+          interval: Annotated[Optional[float], typer.Option(help="Run every N seconds instead")] = None,
+          name: Annotated[str, typer.Option(help="Deployment name")] = "newsdesk-scheduled",
+          wait: Annotated[float, typer.Option(help="Seconds a run waits for another run's lock")] = 600,
+          verbose: bool = False) -> None:
+    """Serve the flow on a schedule against the Prefect server in PREFECT_API_URL (`make server`)."""
+    prefect_env(verbose)
+    from flows.serve import ServeError
+    from flows.serve import serve as serve_flow
+
+    try:
+        serve_flow(raw, out, cron=cron, interval=interval, name=name, wait=wait)
+    except ServeError as exc:
+        _fail(str(exc))
 
 
 @app.command()

@@ -29,6 +29,11 @@ class Enriched:
     ner_skipped: int = 0  # articles not in an NER language
 
 
+def warm_worker() -> None:
+    """Load the NER model when a worker process starts (a process-pool initializer)."""
+    load_nlp()
+
+
 def enrich_batch(articles: Sequence[ArticleText]) -> Enriched:
     result = Enriched()
     english = [a for a in articles if a.language in NER_LANGUAGES]

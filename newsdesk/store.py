@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsdesk import schema
+from newsdesk.faults import crash_point
 
 KEEP_SNAPSHOTS = 3
 SNAPSHOTS = "_snapshots"
@@ -132,6 +133,7 @@ class Store:
                             "wait for it to finish or pass --wait SECONDS") from None
         try:
             self.recover()
+            self.repair()
             yield self
         finally:
             lock.release()
@@ -150,6 +152,24 @@ class Store:
         for tmp in self.out.glob(".tmp-*"):
             tmp.unlink(missing_ok=True)
         return removed
+
+    def repair(self) -> bool:
+        """Rebuild the derived files (table links, catalog, card) if a writer died before writing them.
+
+        They are written after ``current`` flips, so a kill in between leaves committed data with a missing
+        or stale catalog; the next writer notices (catalog older than ``current``) and rebuilds it.
+        """
+        if self.version() == 0:
+            return False
+        current_mtime = (self.out / CURRENT).lstat().st_mtime_ns
+        derived = [self.out / CATALOG, self.out / CARD]
+        links_ok = all((self.out / name).is_symlink() for name in schema.tables())
+        fresh = all(p.exists() and p.stat().st_mtime_ns >= current_mtime for p in derived)
+        if links_ok and fresh:
+            return False
+        self._ensure_table_links()
+        self.write_catalog()
+        return True
 
     def commit(self, appends: Mapping[str, pa.Table], replaces: Mapping[str, pa.Table] | None = None,
                check: Callable[[Path], list[str]] | None = None) -> int:
@@ -188,6 +208,7 @@ class Store:
             _fsync_dir(tdir)
         _fsync_dir(tmp)
         final = self.snapshots / f"{new:06d}"
+        crash_point("before_rename")
         os.rename(tmp, final)
         _fsync_dir(self.snapshots)
         problems = check(final) if check else []
@@ -195,7 +216,9 @@ class Store:
             shutil.rmtree(final, ignore_errors=True)
             raise CommitRejected("validation failed, nothing committed: " + "; ".join(problems[:10])
                                  + (f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""))
+        crash_point("before_flip")
         self._flip(final)
+        crash_point("before_catalog")
         self._ensure_table_links()
         self.write_catalog()
         self._gc(new)

@@ -54,3 +54,13 @@ def test_report_lists_tables_and_runs(tmp_path):
     res = runner.invoke(app, ["report", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "articles" in res.output and "recent runs" in res.output and "r1" in res.output
+
+
+def test_serve_refuses_without_a_schedule_or_a_server(tmp_path, monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    res = runner.invoke(app, ["serve", "--raw", str(raw), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 1 and "exactly one of --cron or --interval" in res.output
+    res = runner.invoke(app, ["serve", "--raw", str(raw), "--out", str(tmp_path / "o"), "--cron", "*/30 * * * *"])
+    assert res.exit_code == 1 and "PREFECT_API_URL" in res.output

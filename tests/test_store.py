@@ -137,3 +137,15 @@ def test_catalog_opens_in_the_duckdb_command_line_client(tmp_path):
                           "SELECT count(*) AS n FROM articles"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == ["n", "1"]
+
+
+def test_writer_repairs_derived_files_a_killed_commit_did_not_write(tmp_path):
+    store = Store(tmp_path / "out")
+    commit(store, "r1", [article("a1", "x.txt")])
+    (tmp_path / "out" / CATALOG).unlink()
+    (tmp_path / "out" / "articles").unlink()
+    with store.writer():
+        pass
+    assert (tmp_path / "out" / CATALOG).exists() and (tmp_path / "out" / "articles").is_symlink()
+    with store.writer():  # nothing to repair the second time
+        assert store.repair() is False

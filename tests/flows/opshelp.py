@@ -1,0 +1,293 @@
+"""Helpers for the operations tests (incremental, crash, lock, serve, Dask, bad input) and the bench.
+
+* :func:`write_corpus` — a deterministic synthetic corpus of small, distinct news articles (with quotes,
+  people, organisations and places, and a few exact duplicates), so tests never depend on network data.
+* :func:`table_rows` — every table's contents as sorted rows, for "same tables" comparisons.
+* :func:`tree_state` — (mtime, size) of every file under a store, for "nothing was rewritten" checks.
+* :class:`PrefectServer` — one real ``prefect server start`` on a free local port, always stopped.
+* :func:`cli_env` / :func:`run_cli` — run ``newsdesk`` in a subprocess against a server.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".venv" / "bin"
+NEWSDESK = str(BIN / "newsdesk") if (BIN / "newsdesk").exists() else "newsdesk"
+PREFECT = str(BIN / "prefect") if (BIN / "prefect").exists() else "prefect"
+
+# ---------------------------------------------------------------------------------------------- corpus
+_FIRST = ["Maria", "John", "Aisha", "Kenji", "Olga", "Pedro", "Fatima", "Liam", "Chen", "Ingrid", "Tomas",
+          "Amara", "Lucas", "Yara", "Dmitri", "Nadia", "Samuel", "Elena", "Hassan", "Greta"]
+_LAST = ["Alvarez", "Okafor", "Lindqvist", "Tanaka", "Petrova", "Haddad", "Moreau", "Kowalski", "Nguyen",
+         "Brennan", "Castillo", "Mensah", "Fischer", "Rahman", "Silva", "Novak", "Ibrahim", "Larsen"]
+_ORGS = ["the World Health Organization", "the European Commission", "Reuters", "the Central Bank",
+         "the United Nations", "Greenpeace", "the Red Cross", "NATO", "the IMF", "the Senate Finance Committee"]
+_PLACES = ["Nairobi", "Lisbon", "Jakarta", "Toronto", "Warsaw", "Lima", "Oslo", "Manila", "Cairo", "Seoul",
+           "Denver", "Glasgow", "Ankara", "Hanoi", "Accra"]
+_TOPICS = ["water prices", "rail strikes", "housing permits", "vaccine supplies", "fishing quotas",
+           "school funding", "grain exports", "bridge repairs", "wildfire budgets", "port congestion",
+           "pension reform", "coal subsidies", "flood defenses", "hospital staffing", "data privacy rules"]
+_VERBS = ["rose", "fell", "stalled", "doubled", "shrank", "recovered", "surged", "slipped", "held steady"]
+_WORDS = ("analysts officials residents traders farmers nurses engineers teachers drivers investors "
+          "council ministry committee agency union court parliament province district market harbor "
+          "budget tariff contract report survey audit inquiry proposal deadline forecast shortage surplus "
+          "quietly sharply slowly abruptly openly formally partly largely briefly widely "
+          "northern coastal rural urban regional national annual weekly seasonal temporary").split()
+_SAYS = ["said", "told reporters", "added", "warned", "argued"]
+_OUTLETS = ["wire", "metro", "global"]
+
+
+def _sentence(rng: random.Random, i: int) -> str:
+    words = rng.sample(_WORDS, 7)
+    return (f"{words[0].capitalize()} in {rng.choice(_PLACES)} {rng.choice(_VERBS)} after {words[1]} "
+            f"and {words[2]} reviewed the {words[3]} {words[4]} on {rng.choice(_TOPICS)}, "
+            f"{rng.randint(2, 980)} {words[5]} {words[6]} later (item {i}-{rng.randint(1000, 9999)}).")
+
+
+def article_text(i: int, seed: int = 0) -> str:
+    """One synthetic article: headline, byline, 4-5 paragraphs with a quote and named entities."""
+    rng = random.Random(f"{seed}:{i}")
+    person = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+    author = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+    org = rng.choice(_ORGS)
+    place = rng.choice(_PLACES)
+    topic = rng.choice(_TOPICS)
+    paras = [
+        f"{place.upper()} — {person}, a spokesperson for {org}, spoke on {topic} in {place} on "
+        f"{rng.choice(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'])}. " + _sentence(rng, i),
+        " ".join(_sentence(rng, i) for _ in range(2)),
+        f"“We expect the {topic} figures for {place} to change by {rng.randint(3, 97)} percent before "
+        f"the next review,” {person} {rng.choice(_SAYS)}. " + _sentence(rng, i),
+        " ".join(_sentence(rng, i) for _ in range(2)),
+    ]
+    if rng.random() < 0.5:
+        paras.append(f"{org[0].upper() + org[1:]} did not respond to a request for comment about the "
+                     f"{topic} dispute in {place}. " + _sentence(rng, i))
+    title = f"{place} {rng.choice(['officials', 'residents', 'traders'])} weigh {topic} ({seed}-{i})"
+    return f"{title}\n\nBy {author}\n\n" + "\n\n".join(paras) + "\n"
+
+
+def corpus_path(i: int, seed: int = 0) -> str:
+    """Relative path of article ``i``: spread over a few outlet folders."""
+    return f"{_OUTLETS[i % len(_OUTLETS)]}/a{seed}_{i:05d}.txt"
+
+
+def write_corpus(raw: Path, n: int, *, seed: int = 0, start: int = 0, dup_every: int = 25) -> list[str]:
+    """Write articles ``start .. start+n-1`` under ``raw``; every ``dup_every``-th also gets an exact copy
+    under ``copies/`` (a path that sorts after the outlets' paths). Returns the relative paths written."""
+    raw.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i in range(start, start + n):
+        text = article_text(i, seed)
+        rel = corpus_path(i, seed)
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_text(text, encoding="utf-8")
+        written.append(rel)
+        if dup_every and i % dup_every == dup_every - 1:
+            dup = f"zcopies/copy{seed}_{i:05d}.txt"
+            (raw / dup).parent.mkdir(parents=True, exist_ok=True)
+            (raw / dup).write_text(text, encoding="utf-8")
+            written.append(dup)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------- tables
+RUN_COLUMNS = {"run_id"}  # differ between an incremental history and one run over everything
+# Committed rows are never rewritten, so a quote cluster keeps the id it was committed with, while one run
+# over everything names it after its smallest quote_id: compare the clustering itself (quote_clusters).
+HISTORY_COLUMNS = {"quotes.quote_cluster_id"}
+
+
+def table_rows(out: Path | str, *, drop: set[str] = RUN_COLUMNS, skip: tuple[str, ...] = ("runs",),
+               drop_qualified: set[str] = frozenset()) -> dict:
+    """{table: sorted list of row tuples} for every declared table, without ``drop`` columns (and without
+    ``drop_qualified`` columns, named ``table.column``)."""
+    from newsdesk import schema
+    from newsdesk.store import Store
+
+    store = Store(out)
+    result = {}
+    for name in schema.tables():
+        if name in skip:
+            continue
+        t = store.read(name)
+        cols = [c for c in t.column_names if c not in drop and f"{name}.{c}" not in drop_qualified]
+        rows = [tuple(_freeze(r[c]) for c in cols) for r in t.select(cols).to_pylist()]
+        result[name] = sorted(rows, key=repr)
+    return result
+
+
+def quote_clusters(out: Path | str) -> set[frozenset[str]]:
+    """The partition of quote_ids into clusters, whatever the clusters are called."""
+    from newsdesk.store import Store
+
+    groups: dict[str, set[str]] = {}
+    for r in Store(out).read("quotes", columns=["quote_id", "quote_cluster_id"]).to_pylist():
+        groups.setdefault(r["quote_cluster_id"], set()).add(r["quote_id"])
+    return {frozenset(g) for g in groups.values()}
+
+
+def _freeze(v):
+    if isinstance(v, list):
+        return tuple(_freeze(x) for x in v)
+    if isinstance(v, dict):
+        return tuple(sorted((k, _freeze(x)) for k, x in v.items()))
+    return v
+
+
+def diff_tables(a: dict, b: dict, limit: int = 3) -> list[str]:
+    """Human-readable differences between two :func:`table_rows` results (empty: identical)."""
+    out = []
+    for name in sorted(set(a) | set(b)):
+        ra, rb = a.get(name, []), b.get(name, [])
+        if ra != rb:
+            sa, sb = set(ra), set(rb)
+            out.append(f"{name}: {len(ra)} vs {len(rb)} rows; only left {sorted(sa - sb, key=repr)[:limit]}; "
+                       f"only right {sorted(sb - sa, key=repr)[:limit]}")
+    return out
+
+
+def tree_state(out: Path | str, ignore: tuple[str, ...] = (".lock",)) -> dict[str, tuple]:
+    """{relative path: (is_symlink, mtime_ns, size, link target)} of everything under ``out``."""
+    out = Path(out)
+    state = {}
+    for dirpath, dirnames, filenames in os.walk(out):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            rel = str(p.relative_to(out))
+            if rel in ignore:
+                continue
+            st = p.lstat()
+            link = os.readlink(p) if p.is_symlink() else None
+            state[rel] = (link is not None, st.st_mtime_ns, st.st_size if not p.is_dir() else 0, link)
+    return state
+
+
+# ---------------------------------------------------------------------------------------------- processes
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env(prefect_home: Path | str, api_url: str | None = None, **extra: str) -> dict[str, str]:
+    """Environment for a ``newsdesk`` / ``prefect`` subprocess: own PREFECT_HOME, analytics off."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "NEWSDESK_CRASH_AT"}
+    env.update(PREFECT_HOME=str(prefect_home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180", PREFECT_LOGGING_LEVEL="WARNING",
+               PYTHONUNBUFFERED="1", TMPDIR=str(prefect_home))
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    env.update(extra)
+    return env
+
+
+def run_cli(args: list[str], env: dict, timeout: float = 240, cwd: Path | str = ROOT
+            ) -> subprocess.CompletedProcess:
+    """Run ``newsdesk ARGS`` to completion (its whole process group is killed on timeout)."""
+    proc = subprocess.Popen([NEWSDESK, *args], env=env, cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        out, err = proc.communicate()
+        raise AssertionError(f"newsdesk {' '.join(args)} timed out after {timeout}s\n{out}\n{err}")
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """Signal a process started with ``start_new_session=True`` and everything it spawned."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, sig)
+
+
+def stop(proc: subprocess.Popen, grace: float = 10) -> None:
+    """SIGTERM the process group, then SIGKILL after ``grace`` seconds."""
+    if proc.poll() is None:
+        kill_group(proc, signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+    kill_group(proc, signal.SIGKILL)  # stragglers of the group, even when the leader exited
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
+
+
+class PrefectServer:
+    """``prefect server start`` on 127.0.0.1 and a free port, with its own PREFECT_HOME; always stopped.
+
+    >>> with PrefectServer(tmp) as srv: run_cli([...], base_env(home, srv.api_url))
+    """
+
+    def __init__(self, home: Path | str, *, scheduler_loop: float | None = None, timeout: float = 120):
+        self.home = Path(home)
+        self.port = free_port()
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        self.timeout = timeout
+        self.scheduler_loop = scheduler_loop
+        self.proc: subprocess.Popen | None = None
+        self.log = self.home / "server.log"
+        self.started_in = 0.0
+
+    def __enter__(self) -> PrefectServer:
+        self.home.mkdir(parents=True, exist_ok=True)
+        extra = {"PREFECT_SERVER_UI_ENABLED": "false", "PREFECT_SERVER_LOGGING_LEVEL": "WARNING"}
+        if self.scheduler_loop:
+            extra["PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"] = str(self.scheduler_loop)
+        env = base_env(self.home, **extra)
+        t0 = time.monotonic()
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port",
+                                          str(self.port), "--no-ui", "--analytics-off"],
+                                         env=env, cwd=self.home, stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self.started_in = time.monotonic() - t0
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"prefect server exited with {self.proc.returncode}:\n"
+                                   + self.log.read_text(errors="replace")[-3000:])
+            try:
+                with urllib.request.urlopen(self.api_url + "/health", timeout=2) as r:
+                    if r.status == 200 and json.loads(r.read() or b"false") is True:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"prefect server not healthy after {self.timeout}s:\n"
+                           + self.log.read_text(errors="replace")[-3000:])
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None:
+            stop(self.proc, grace=10)
+            self.proc = None
+
+
+def new_tmp(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+if __name__ == "__main__":  # quick look at the corpus: python tests/flows/opshelp.py N
+    print(article_text(int(sys.argv[1]) if len(sys.argv) > 1 else 0))

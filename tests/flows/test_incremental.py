@@ -1,0 +1,138 @@
+"""Incremental runs: the files manifest makes a re-run a no-op, a grown folder costs only its new files, and
+the tables after any history of runs equal one run over everything."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsdesk.store import Store
+from tests.flows.opshelp import (HISTORY_COLUMNS, diff_tables, quote_clusters, table_rows, tree_state,
+                                 write_corpus)
+
+pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+
+N_FIRST, N_MORE = 36, 18
+
+
+@pytest.fixture(scope="module")
+def grown(prefect_harness, tmp_path_factory):
+    """One raw folder curated in two runs (first N_FIRST articles, then N_MORE more) and the same final
+    folder curated in one run."""
+    from flows.curate import curate
+
+    base = tmp_path_factory.mktemp("incremental")
+    raw, inc, full = base / "raw", base / "inc", base / "full"
+    write_corpus(raw, N_FIRST, dup_every=12)
+    s1 = curate(raw=str(raw), out=str(inc))
+    state1 = tree_state(inc)
+    s_noop = curate(raw=str(raw), out=str(inc))
+    state_noop = tree_state(inc)
+    v_noop = Store(inc).version()
+
+    added = write_corpus(raw, N_MORE, start=N_FIRST, dup_every=12)
+    # a new file that is an exact copy of an article committed by the first run (dedup'd against the store)
+    old = raw / "wire" / "a0_00000.txt"
+    (raw / "zlate").mkdir()
+    shutil.copyfile(old, raw / "zlate" / "late_copy_of_00000.txt")
+    added.append("zlate/late_copy_of_00000.txt")
+    s2 = curate(raw=str(raw), out=str(inc))
+    s_full = curate(raw=str(raw), out=str(full))
+    return dict(raw=raw, inc=inc, full=full, s1=s1, s_noop=s_noop, s2=s2, s_full=s_full, added=added,
+                state1=state1, state_noop=state_noop, v_noop=v_noop)
+
+
+def test_first_run_commits(grown):
+    s1 = grown["s1"]
+    assert s1["committed"] and s1["version"] == 1
+    assert s1["files_new"] == s1["files_seen"] == N_FIRST + N_FIRST // 12
+
+
+def test_second_run_changes_nothing(grown):
+    s = grown["s_noop"]
+    assert not s["committed"]
+    assert s["files_new"] == 0
+    assert s["files_known"] == grown["s1"]["files_seen"]
+    assert grown["v_noop"] == 1  # the store version did not move
+    # not one file, symlink or folder under the store was created, removed or rewritten (mtime_ns)
+    assert grown["state_noop"] == grown["state1"]
+
+
+def test_grown_folder_processes_only_new_files(grown):
+    s2 = grown["s2"]
+    assert s2["committed"] and s2["version"] == 2
+    assert s2["files_new"] == len(grown["added"])
+    assert s2["files_known"] == grown["s1"]["files_seen"]
+    files = Store(grown["inc"]).read("files").to_pylist()
+    run2 = {f["source_path"] for f in files if f["run_id"] == s2["run_id"]}
+    assert run2 == set(grown["added"])
+    late = next(f for f in files if f["source_path"] == "zlate/late_copy_of_00000.txt")
+    assert late["outcome"] == "duplicate"  # dedup'd against the articles already in the store
+    first = next(f for f in files if f["source_path"] == "wire/a0_00000.txt")
+    assert late["article_id"] == first["article_id"]
+
+
+def test_incremental_history_equals_one_run(grown):
+    """Same rows in every table (sorted; run_id and the runs table's own rows aside), and the same quote
+    clusters (a cluster keeps the id it was first committed with: compared as a partition)."""
+    inc = table_rows(grown["inc"], drop_qualified=HISTORY_COLUMNS)
+    full = table_rows(grown["full"], drop_qualified=HISTORY_COLUMNS)
+    assert not diff_tables(inc, full), "\n".join(diff_tables(inc, full))
+    assert quote_clusters(grown["inc"]) == quote_clusters(grown["full"])
+    runs_inc = Store(grown["inc"]).read("runs").to_pylist()
+    runs_full = Store(grown["full"]).read("runs").to_pylist()
+    assert len(runs_inc) == 2 and len(runs_full) == 1
+    for k in ("files_new", "articles", "duplicates", "rejects", "quotes", "entity_mentions"):
+        assert sum(r[k] for r in runs_inc) == runs_full[0][k], k
+
+
+def test_no_file_version_twice(grown):
+    files = Store(grown["inc"]).read("files").to_pylist()
+    keys = [(f["source_path"], f["source_sha256"]) for f in files]
+    assert len(keys) == len(set(keys))
+
+
+def test_changed_file_keeps_both_versions(prefect_harness, tmp_path):
+    """A file edited in place: the new version is processed; both versions stay accounted for, and the
+    new manifest row points at the version it replaced (files.previous_sha256)."""
+    from flows.curate import curate
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_corpus(raw, 6, dup_every=0)
+    curate(raw=str(raw), out=str(out))
+    path = raw / "wire" / "a0_00003.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA correction was appended to this article on "
+                    "Friday after readers in Lisbon pointed out that the survey covered nine districts, "
+                    "not seven, and that the audit had been delayed twice since the spring.\n",
+                    encoding="utf-8")
+    s2 = curate(raw=str(raw), out=str(out))
+    assert s2["committed"] and s2["files_new"] == 1 and s2["files_known"] == 5
+
+    store = Store(out)
+    versions = [f for f in store.read("files").to_pylist() if f["source_path"] == "wire/a0_00003.txt"]
+    assert len(versions) == 2
+    old, new = sorted(versions, key=lambda f: f["run_id"] == s2["run_id"])
+    assert old["source_sha256"] != new["source_sha256"]
+    assert old["previous_sha256"] is None
+    assert new["previous_sha256"] == old["source_sha256"]
+    assert old["outcome"] == "article"
+    articles = {a["article_id"]: a for a in store.read("articles").to_pylist()
+                if a["source_path"] == "wire/a0_00003.txt"}
+    assert old["article_id"] in articles  # the old version is kept (append-only, auditable)
+    if new["outcome"] == "article":  # a substantial edit: a new article with its own id
+        assert new["article_id"] in articles and new["article_id"] != old["article_id"]
+    else:  # a small edit is a near duplicate of the committed version
+        assert new["outcome"] == "duplicate" and new["article_id"] == old["article_id"]
+
+    # the current version of every path: the manifest row that no later row names as its previous one
+    import duckdb
+    con = duckdb.connect()
+    glob = str(Path(out) / "files" / "*.parquet")
+    n = con.execute(f"""SELECT count(*) FROM read_parquet('{glob}') f WHERE NOT EXISTS (
+        SELECT 1 FROM read_parquet('{glob}') g WHERE g.source_path = f.source_path
+        AND g.previous_sha256 = f.source_sha256)""").fetchall()[0][0]
+    assert n == 6
+    # and running again is a no-op
+    s3 = curate(raw=str(raw), out=str(out))
+    assert not s3["committed"]

@@ -1,0 +1,153 @@
+"""The validation gate: `newsdesk validate` passes on a good store and fails loudly on a tampered one.
+
+The store is built by the pipeline's pure steps (no Prefect) over the five seed articles; tampering rewrites
+one Parquet file of the current snapshot the way a careless hand edit would (new file, rename: the hard-linked
+copies in older snapshots are untouched).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from newsdesk.cli import app
+from newsdesk.store import Store
+
+runner = CliRunner()
+
+
+def curate_direct(raw: Path, out: Path) -> None:
+    """The flow's steps in sequence, without Prefect."""
+    from newsdesk import assemble, ingest, schema
+    from newsdesk.enrich import enrich_batch
+    from newsdesk.prepare import prepare_batch
+    from newsdesk.validate import check_snapshot
+
+    store = Store(out)
+    with store.writer():
+        files, rejects = ingest.discover(raw)
+        batch = prepare_batch(raw, [f.path for f in files], {}, 5_000_000)
+        plan = assemble.plan_run([batch], rejects, files_seen=len(files) + len(rejects),
+                                 manifest=store.read("files"), index=None, previous_run_id=None, threshold=0.8)
+        enriched = enrich_batch(plan.texts())
+        appends, replaces = assemble.finish_run(plan, enriched, existing_entities=store.read("entities"),
+                                                existing_quotes=store.read("quotes"))
+        now = datetime(2026, 1, 1)
+        appends["runs"] = schema.table("runs").to_arrow([{
+            "run_id": plan.run_id, "started_at": now, "finished_at": now, "status": "committed",
+            "files_seen": plan.files_seen, "files_new": plan.files_new, "articles": len(plan.kept),
+            "duplicates": len(plan.duplicates), "rejects": len(plan.rejects),
+            "quotes": appends["quotes"].num_rows, "entity_mentions": appends["entity_mentions"].num_rows,
+            "seconds": 0.0, "flow_run_id": None, "code_version": "test"}])
+        store.commit(appends, replaces, check=check_snapshot)
+
+
+@pytest.fixture(scope="module")
+def good_store(tmp_path_factory, seeds_dir):
+    base = tmp_path_factory.mktemp("validate")
+    raw = base / "raw"
+    shutil.copytree(seeds_dir, raw)
+    (raw / "empty.txt").write_bytes(b"")  # a reject, accounted for too
+    curate_direct(raw, base / "out")
+    return raw, base / "out"
+
+
+@pytest.fixture
+def store_copy(good_store, tmp_path):
+    raw, out = good_store
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy, symlinks=True)
+    return raw, copy
+
+
+def rewrite(out: Path, table: str, change) -> None:
+    """Replace the current snapshot's Parquet file(s) of ``table`` with ``change(table)``."""
+    snap = Store(out).snapshot_dir()
+    for f in sorted((snap / table).glob("*.parquet")):
+        t = pq.read_table(f)
+        new = change(t)
+        tmp = f.with_suffix(".tampered")
+        pq.write_table(new, tmp)
+        os.replace(tmp, f)  # a new inode: the hard-linked copies elsewhere keep the original
+
+
+def validate(out: Path, *extra: str):
+    return runner.invoke(app, ["validate", "--out", str(out), *extra])
+
+
+def test_good_store_passes(good_store):
+    raw, out = good_store
+    res = validate(out, "--raw", str(raw))
+    assert res.exit_code == 0, res.output
+    assert "passes every check" in res.output
+
+
+def test_deleted_article_row_fails(store_copy):
+    _, out = store_copy
+    rewrite(out, "articles", lambda t: t.slice(1))
+    res = validate(out)
+    assert res.exit_code != 0
+    assert "FAIL" in res.output and "problems in snapshot 1" in res.output
+    assert "'article' rows with no row in the articles table" in res.output
+    assert "values not found in articles.article_id" in res.output  # quotes/mentions now dangle
+
+
+def test_duplicated_row_fails(store_copy):
+    _, out = store_copy
+    rewrite(out, "quotes", lambda t: pa.concat_tables([t, t.slice(0, 1)]))
+    res = validate(out)
+    assert res.exit_code != 0
+    assert "quotes: 1 duplicated primary keys" in res.output
+
+
+def test_broken_offsets_fail(store_copy):
+    _, out = store_copy
+
+    def shift(t: pa.Table) -> pa.Table:
+        start = t.column("start").to_pylist()
+        start[0] += 1
+        return t.set_column(t.schema.get_field_index("start"), t.schema.field("start"),
+                            pa.array(start, type=t.schema.field("start").type))
+
+    rewrite(out, "quotes", shift)
+    res = validate(out)
+    assert res.exit_code != 0
+    assert "quotes: 1 rows whose offsets do not match articles.body" in res.output
+
+
+def test_schema_drift_fails(store_copy):
+    _, out = store_copy
+    rewrite(out, "entities", lambda t: t.drop_columns(["aliases"]))
+    res = validate(out)
+    assert res.exit_code != 0
+    assert "differs from schemas/entities.toml" in res.output
+
+
+def test_tampering_does_not_touch_older_snapshot_links(store_copy):
+    """Sanity of the tamper helper itself: the file was replaced, not edited through its hard link."""
+    _, out = store_copy
+    f = Store(out).files("articles")[0]
+    before = f.stat().st_ino
+    rewrite(out, "articles", lambda t: t)
+    assert f.stat().st_ino != before
+
+
+def test_unaccounted_raw_file_fails(good_store, tmp_path):
+    raw, out = good_store
+    raw2 = tmp_path / "raw"
+    shutil.copytree(raw, raw2)
+    (raw2 / "arrived_later.txt").write_text("A new article nobody has curated yet.\n", encoding="utf-8")
+    res = validate(out, "--raw", str(raw2))
+    assert res.exit_code != 0
+    assert "raw file not accounted for: arrived_later.txt" in res.output
+
+
+def test_empty_store_fails(tmp_path):
+    res = validate(tmp_path / "nothing")
+    assert res.exit_code != 0 and "no curated data" in res.output
