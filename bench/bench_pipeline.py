@@ -65,39 +65,11 @@ class PeakRSS:
 
 def direct_run(raw: Path, out: Path) -> dict:
     """The pipeline's pure steps in one process, no Prefect (what the flow orchestrates)."""
-    from newsdesk import assemble, ingest, schema
-    from newsdesk.enrich import enrich_batch
-    from newsdesk.prepare import prepare_batch
-    from newsdesk.store import Store
-    from newsdesk.validate import check_snapshot
-    from datetime import datetime
+    from newsdesk.local import curate_local
 
-    t0 = time.perf_counter()
-    store = Store(out)
-    with store.writer():
-        files, rejects = ingest.discover(raw)
-        batch = prepare_batch(raw, [f.path for f in files], {}, 5_000_000)
-        t_prepare = time.perf_counter()
-        plan = assemble.plan_run([batch], rejects, files_seen=len(files) + len(rejects),
-                                 manifest=store.read("files"), index=None, previous_run_id=None,
-                                 threshold=0.8)
-        t_plan = time.perf_counter()
-        enriched = enrich_batch(plan.texts())
-        t_enrich = time.perf_counter()
-        appends, replaces = assemble.finish_run(plan, enriched, existing_entities=store.read("entities"),
-                                                existing_quotes=store.read("quotes"))
-        now = datetime.now()
-        appends["runs"] = schema.table("runs").to_arrow([{
-            "run_id": plan.run_id, "started_at": now, "finished_at": now, "status": "committed",
-            "files_seen": plan.files_seen, "files_new": plan.files_new, "articles": len(plan.kept),
-            "duplicates": len(plan.duplicates), "rejects": len(plan.rejects),
-            "quotes": appends["quotes"].num_rows, "entity_mentions": appends["entity_mentions"].num_rows,
-            "seconds": 0.0, "flow_run_id": None, "code_version": "bench"}])
-        store.commit(appends, replaces, check=check_snapshot)
-    t_end = time.perf_counter()
-    return {"seconds": t_end - t0, "prepare": t_prepare - t0, "plan": t_plan - t_prepare,
-            "enrich": t_enrich - t_plan, "finish_commit": t_end - t_enrich, "articles": len(plan.kept),
-            "duplicates": len(plan.duplicates), "rejects": len(plan.rejects)}
+    summary, stages = curate_local(raw, out)
+    return {**stages, "seconds": summary.seconds, "articles": summary.articles,
+            "duplicates": summary.duplicates, "rejects": summary.rejects}
 
 
 def measure(cmd: list[str], env: dict) -> tuple[float, int, subprocess.CompletedProcess]:

@@ -140,14 +140,9 @@ def curate(raw: str = "data/raw", out: str = "data/curated", batch_size: int = D
         summary.entity_mentions = appends["entity_mentions"].num_rows
         summary.entities = replaces["entities"].num_rows
         summary.seconds = time.perf_counter() - t0
-        runs_row = {"run_id": plan.run_id, "started_at": started,
-                    "finished_at": datetime.now(timezone.utc).replace(tzinfo=None), "status": "committed",
-                    "files_seen": summary.files_seen, "files_new": summary.files_new,
-                    "articles": summary.articles, "duplicates": summary.duplicates,
-                    "rejects": summary.rejects, "quotes": summary.quotes,
-                    "entity_mentions": summary.entity_mentions, "seconds": round(summary.seconds, 3),
-                    "flow_run_id": str(flow_run.id) if flow_run.id else None, "code_version": __version__}
-        crash_point("before_commit")
+        runs_row = summary.runs_row(started=started, finished=datetime.now(timezone.utc).replace(tzinfo=None),
+                                    flow_run_id=str(flow_run.id) if flow_run.id else None,
+                                    code_version=__version__)
         summary.version = commit_task(str(store.out), appends, replaces, runs_row)
         summary.committed = True
     _publish(summary, log)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -43,6 +44,15 @@ class RunSummary:
                    reject_reasons=dict(sorted(Counter(r.reason for r in plan.rejects).items())),
                    languages=dict(sorted(Counter(p.language for p in plan.kept).items())),
                    ner_skipped=enriched.ner_skipped)
+
+    def runs_row(self, *, started: datetime, finished: datetime, flow_run_id: str | None,
+                 code_version: str) -> dict:
+        """The run's row of the ``runs`` table."""
+        return {"run_id": self.run_id, "started_at": started, "finished_at": finished, "status": "committed",
+                "files_seen": self.files_seen, "files_new": self.files_new, "articles": self.articles,
+                "duplicates": self.duplicates, "rejects": self.rejects, "quotes": self.quotes,
+                "entity_mentions": self.entity_mentions, "seconds": round(self.seconds, 3),
+                "flow_run_id": flow_run_id, "code_version": code_version}
 
     def as_dict(self) -> dict:
         return asdict(self)

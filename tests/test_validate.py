@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
+from newsdesk.local import curate_local
 from newsdesk.store import Store
 
 runner = CliRunner()
@@ -24,28 +24,7 @@ runner = CliRunner()
 
 def curate_direct(raw: Path, out: Path) -> None:
     """The flow's steps in sequence, without Prefect."""
-    from newsdesk import assemble, ingest, schema
-    from newsdesk.enrich import enrich_batch
-    from newsdesk.prepare import prepare_batch
-    from newsdesk.validate import check_snapshot
-
-    store = Store(out)
-    with store.writer():
-        files, rejects = ingest.discover(raw)
-        batch = prepare_batch(raw, [f.path for f in files], {}, 5_000_000)
-        plan = assemble.plan_run([batch], rejects, files_seen=len(files) + len(rejects),
-                                 manifest=store.read("files"), index=None, previous_run_id=None, threshold=0.8)
-        enriched = enrich_batch(plan.texts())
-        appends, replaces = assemble.finish_run(plan, enriched, existing_entities=store.read("entities"),
-                                                existing_quotes=store.read("quotes"))
-        now = datetime(2026, 1, 1)
-        appends["runs"] = schema.table("runs").to_arrow([{
-            "run_id": plan.run_id, "started_at": now, "finished_at": now, "status": "committed",
-            "files_seen": plan.files_seen, "files_new": plan.files_new, "articles": len(plan.kept),
-            "duplicates": len(plan.duplicates), "rejects": len(plan.rejects),
-            "quotes": appends["quotes"].num_rows, "entity_mentions": appends["entity_mentions"].num_rows,
-            "seconds": 0.0, "flow_run_id": None, "code_version": "test"}])
-        store.commit(appends, replaces, check=check_snapshot)
+    curate_local(raw, out)
 
 
 @pytest.fixture(scope="module")
