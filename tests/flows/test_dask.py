@@ -1,4 +1,5 @@
-"""Scale-out: the same flow on a 2-worker Dask LocalCluster (prefect-dask) writes byte-identical tables."""
+"""Scale-out: the same flow on a 2-worker Dask LocalCluster (prefect-dask) or a 2-process pool writes
+byte-identical tables."""
 from __future__ import annotations
 
 import os
@@ -30,7 +31,8 @@ def api_url_for_workers(prefect_harness):
         os.environ["PREFECT_API_URL"] = old
 
 
-def test_dask_tables_identical_to_default_runner(api_url_for_workers, tmp_path):
+@pytest.mark.parametrize("runner_name", ["dask", "processes"])
+def test_scaled_out_tables_identical_to_default_runner(api_url_for_workers, tmp_path, runner_name):
     from flows.curate import curate
     from newsdesk.cli import build_task_runner
 
@@ -39,7 +41,7 @@ def test_dask_tables_identical_to_default_runner(api_url_for_workers, tmp_path):
     (raw / "empty.txt").write_bytes(b"")
     default_out, dask_out = tmp_path / "default", tmp_path / "dask"
     s1 = curate(raw=str(raw), out=str(default_out))
-    runner = build_task_runner("dask", None, 2)
+    runner = build_task_runner(runner_name, None, 2)
     # small batches so several prepare tasks really spread over both workers
     s2 = curate.with_options(task_runner=runner)(raw=str(raw), out=str(dask_out), batch_size=8)
     assert s1["committed"] and s2["committed"] and s1["run_id"] == s2["run_id"]
