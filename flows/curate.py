@@ -95,17 +95,14 @@ def curate(raw: str = "data/raw", out: str = "data/curated", batch_size: int = D
     with store.writer(timeout=wait):
         files, discovery_rejects = discover_task(str(raw_path))
         manifest = store.read("files", columns=["source_path", "source_sha256", "outcome"])
-        known: dict[str, set[str]] = {}
-        for p, s in zip(manifest.column("source_path").to_pylist(),
-                        manifest.column("source_sha256").to_pylist()):
-            known.setdefault(p, set()).add(s)
+        known = assemble.known_versions(manifest)
         paths = [f.path for f in files]
         batches = _chunks(paths, batch_size)
         log.info("%d files under %s, %d batches", len(paths), raw_path, len(batches))
 
         with progress_bar(enabled=progress, total=len(paths)) as bar:
             futures = {prepare_task.submit(str(raw_path), b,
-                                           {p: frozenset(known[p]) for p in b if p in known}, max_bytes):
+                                           {p: known[p] for p in b if p in known}, max_bytes):
                        len(b) for b in batches}
             results = []
             for fut in as_completed(list(futures)):
@@ -113,9 +110,7 @@ def curate(raw: str = "data/raw", out: str = "data/curated", batch_size: int = D
                 bar.advance("read + parse", futures[fut])
 
             crash_point("after_prepare")
-            runs = store.read("runs", columns=["run_id", "finished_at"])
-            previous = (max(zip(runs.column("finished_at").to_pylist(), runs.column("run_id").to_pylist()))[1]
-                        if runs.num_rows else None)
+            previous = assemble.previous_run_id(store.read("runs", columns=["run_id", "finished_at"]))
             plan = plan_task(results, discovery_rejects, len(paths) + len(discovery_rejects), manifest,
                              store.read("dedup_index"), previous, threshold)
 

@@ -46,6 +46,21 @@ class Plan:
         return [ArticleText(p.article_id, p.body, p.language) for p in self.kept]
 
 
+def known_versions(manifest: pa.Table) -> dict[str, frozenset[str]]:
+    """path -> the sha256s of its versions already in the ``files`` manifest (skipped by a run)."""
+    known: dict[str, set[str]] = {}
+    for p, s in zip(manifest.column("source_path").to_pylist(), manifest.column("source_sha256").to_pylist()):
+        known.setdefault(p, set()).add(s)
+    return {p: frozenset(v) for p, v in known.items()}
+
+
+def previous_run_id(runs: pa.Table) -> str | None:
+    """The id of the last committed run (the next run id chains from it)."""
+    if not runs.num_rows:
+        return None
+    return max(zip(runs.column("finished_at").to_pylist(), runs.column("run_id").to_pylist()))[1]
+
+
 def run_id_for(previous_run_id: str | None, new_files: Iterable[tuple[str, str]]) -> str:
     """Deterministic run id: the previous run and the exact set of new file versions."""
     return short_hash(previous_run_id or "", *sorted(f"{p}\x1e{s}" for p, s in new_files))

@@ -33,16 +33,9 @@ def curate_local(raw: Path | str, out: Path | str, *, max_bytes: int = 5_000_000
     with store.writer():
         files, discovery_rejects = ingest.discover(raw)
         manifest = store.read("files", columns=["source_path", "source_sha256", "outcome"])
-        known: dict[str, set[str]] = {}
-        for p, s in zip(manifest.column("source_path").to_pylist(),
-                        manifest.column("source_sha256").to_pylist()):
-            known.setdefault(p, set()).add(s)
-        batch = prepare_batch(raw, [f.path for f in files], {p: frozenset(v) for p, v in known.items()},
-                              max_bytes)
+        batch = prepare_batch(raw, [f.path for f in files], assemble.known_versions(manifest), max_bytes)
         stages["prepare"] = time.perf_counter() - t0
-        runs = store.read("runs", columns=["run_id", "finished_at"])
-        previous = (max(zip(runs.column("finished_at").to_pylist(), runs.column("run_id").to_pylist()))[1]
-                    if runs.num_rows else None)
+        previous = assemble.previous_run_id(store.read("runs", columns=["run_id", "finished_at"]))
         plan = assemble.plan_run([batch], discovery_rejects, files_seen=len(files) + len(discovery_rejects),
                                  manifest=manifest, index=store.read("dedup_index"),
                                  previous_run_id=previous, threshold=threshold)
