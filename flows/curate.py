@@ -138,6 +138,7 @@ def curate(raw: str = "data/raw", out: str = "data/curated", batch_size: int = D
         runs_row = summary.runs_row(started=started, finished=datetime.now(timezone.utc).replace(tzinfo=None),
                                     flow_run_id=str(flow_run.id) if flow_run.id else None,
                                     code_version=__version__)
+        crash_point("before_commit")
         summary.version = commit_task(str(store.out), appends, replaces, runs_row)
         summary.committed = True
     _publish(summary, log)
