@@ -6,6 +6,7 @@ their marks, with speakers only where the quote rules cover the language.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from newsdesk.entities import ArticleMention, load_nlp, ner_spans, resolve_artic
 from newsdesk.quotes import extract_quotes
 
 NER_LANGUAGES = frozenset({"en"})
+_NLP_LOCK = threading.Lock()  # one spaCy pipeline per process; spaCy does not promise thread safety
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,11 @@ def warm_worker() -> None:
 def enrich_batch(articles: Sequence[ArticleText]) -> Enriched:
     result = Enriched()
     english = [a for a in articles if a.language in NER_LANGUAGES]
-    spans = ner_spans(load_nlp(), [a.body for a in english]) if english else []
+    if english:
+        with _NLP_LOCK:
+            spans = ner_spans(load_nlp(), [a.body for a in english])
+    else:
+        spans = []
     spans_by_id = {a.article_id: s for a, s in zip(english, spans)}
     result.ner_skipped = len(articles) - len(english)
     for a in articles:

@@ -1,0 +1,17 @@
+"""Map step 2: NER for English only, quotes for every language, scare quotes never reach the table."""
+from newsdesk.enrich import ArticleText, enrich_batch
+
+
+def test_english_gets_entities_and_quotes_other_languages_quotes_only():
+    en = ArticleText("a1", "“We will win,” Vladimir Putin said in Moscow on Tuesday.", "en")
+    de = ArticleText("a2", "„Wir schaffen das“, sagte Angela Merkel in Berlin.", "de")
+    res = enrich_batch([en, de])
+    assert res.ner_skipped == 1
+    assert {m.surface for m in res.mentions["a1"]} >= {"Vladimir Putin", "Moscow"}
+    assert res.mentions["a2"] == []
+    assert [(q["text"], q["speaker"]) for q in res.quotes["a1"]] == [("We will win,", "Vladimir Putin")]
+    assert [q["text"] for q in res.quotes["a2"]] == ["Wir schaffen das"]
+    assert res.quotes["a2"][0]["speaker"] is None
+    for a in (en, de):
+        for q in res.quotes[a.article_id]:
+            assert a.body[q["start"]:q["end"]] == q["text"] and q["kind"] in ("full", "partial")
