@@ -45,7 +45,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from newsdesk.fingerprint import normalize_exact  # noqa: E402
+from newsdesk.dedup import jaccard, shingles  # noqa: E402
 
 # ------------------------------------------------------------------------------------------ vocabulary
 
@@ -204,20 +204,6 @@ def _render(rng: random.Random, title: str | None, paragraphs: list[str]) -> str
     return "\n\n".join(_header(rng, title) + _boilerplate(rng, paragraphs)) + "\n"
 
 
-def shingle_set(body: str, k: int = 5) -> set:
-    toks = normalize_exact(body).split()
-    if len(toks) < k:
-        return {tuple(toks)} if toks else set()
-    return {tuple(toks[i:i + k]) for i in range(len(toks) - k + 1)}
-
-
-def jaccard(a: set, b: set) -> float:
-    if not a and not b:
-        return 1.0
-    i = len(a & b)
-    return i / (len(a) + len(b) - i)
-
-
 _STRAIGHT = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 
 
@@ -287,7 +273,7 @@ def _cluster(args: tuple[int, int, float, int]) -> tuple[list[tuple[str, str]], 
         files.append((f"{folder}/{name}" if folder else name, text))
     truth = None
     if len(versions) > 1:
-        sets = [shingle_set("\n\n".join(v[1])) for v in versions]
+        sets = [shingles("\n\n".join(v[1])) for v in versions]
         pairs = [[i, j, round(jaccard(sets[i], sets[j]), 6)] for i, j in combinations(range(len(sets)), 2)]
         truth = {"cluster": cid, "files": [f for f, _ in files], "kinds": [v[2] for v in versions],
                  "pairs": pairs}

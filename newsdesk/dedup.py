@@ -83,6 +83,7 @@ import pyarrow.compute as pc
 import rensa
 import xxhash
 
+from . import schema
 from .fingerprint import normalize_exact
 
 __all__ = [
@@ -121,22 +122,10 @@ def minhash_tag(num_perm: int = NUM_PERM, bands: int = BANDS, rows: int = ROWS, 
 
 MINHASH_TAG = minhash_tag()
 
-INDEX_SCHEMA = pa.schema([
-    pa.field("article_id", pa.string(), nullable=False),
-    pa.field("source_path", pa.string(), nullable=False),
-    pa.field("shingle_count", pa.int32(), nullable=False),
-    pa.field("signature", pa.binary(), nullable=False),
-    pa.field("band_keys", pa.list_(pa.uint64()), nullable=False),
-    pa.field("minhash", pa.string(), nullable=False),
-])
-
-DUPLICATE_SCHEMA = pa.schema([
-    pa.field("source_path", pa.string(), nullable=False),
-    pa.field("source_sha256", pa.string(), nullable=False),
-    pa.field("duplicate_of", pa.string(), nullable=False),
-    pa.field("similarity", pa.float64(), nullable=False),
-    pa.field("method", pa.string(), nullable=False),
-])
+#: The dedup_index table, as declared in schemas/dedup_index.toml.
+INDEX_SCHEMA = schema.table("dedup_index").arrow_schema()
+#: The duplicates table (schemas/duplicates.toml) without run_id, which the caller adds.
+DUPLICATE_SCHEMA = pa.schema([f for f in schema.table("duplicates").arrow_schema() if f.name != "run_id"])
 
 
 @dataclass(frozen=True, slots=True)
