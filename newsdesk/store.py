@@ -184,6 +184,10 @@ class Store:
         unknown = (set(appends) | set(replaces)) - set(declared)
         if unknown:
             raise ValueError(f"undeclared tables: {sorted(unknown)}")
+        misused = ([n for n in appends if declared[n].mode != "append"]
+                   + [n for n in replaces if declared[n].mode != "replace"])
+        if misused:
+            raise ValueError(f"tables given in the wrong mode (see schemas/): {sorted(misused)}")
         prev = self.version()
         new = prev + 1
         self.snapshots.mkdir(parents=True, exist_ok=True)
@@ -192,19 +196,15 @@ class Store:
         for name, t in declared.items():
             tdir = tmp / name
             tdir.mkdir()
-            if t.mode == "replace" and name in replaces:
+            if name in replaces:
                 write_parquet(self._conform(name, replaces[name]), tdir / part)
-                continue
-            old = self.files(name, prev)
-            for f in old:
-                os.link(f, tdir / f.name)
-            rows = appends.get(name)
-            if rows is not None and name in replaces:
-                raise ValueError(f"{name}: both appended and replaced")
-            if rows is None and name in replaces:
-                rows = replaces[name]
-            if (rows is not None and rows.num_rows) or not old:
-                write_parquet(self._conform(name, rows if rows is not None else t.empty()), tdir / part)
+            else:  # appended rows, or a replace table this commit leaves as it was
+                old = self.files(name, prev)
+                for f in old:
+                    os.link(f, tdir / f.name)
+                rows = appends.get(name)
+                if (rows is not None and rows.num_rows) or not old:
+                    write_parquet(self._conform(name, rows if rows is not None else t.empty()), tdir / part)
             _fsync_dir(tdir)
         _fsync_dir(tmp)
         final = self.snapshots / f"{new:06d}"

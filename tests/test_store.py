@@ -149,3 +149,12 @@ def test_writer_repairs_derived_files_a_killed_commit_did_not_write(tmp_path):
     assert (tmp_path / "out" / CATALOG).exists() and (tmp_path / "out" / "articles").is_symlink()
     with store.writer():  # nothing to repair the second time
         assert store.repair() is False
+
+
+def test_a_table_given_in_the_wrong_mode_is_refused_before_writing(tmp_path):
+    store = Store(tmp_path / "out")
+    with store.writer(), pytest.raises(ValueError, match="wrong mode"):
+        store.commit({"entities": schema.table("entities").empty()})
+    with store.writer(), pytest.raises(ValueError, match="wrong mode"):
+        store.commit({}, {"articles": schema.table("articles").empty()})
+    assert store.version() == 0 and not list(store.snapshots.glob(".tmp-*"))
