@@ -19,7 +19,7 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
 from newsdesk import __version__, assemble, ingest, prepare, schema
-from newsdesk.enrich import enrich_batch
+from newsdesk.enrich import Enriched, enrich_batch
 from newsdesk.faults import crash_point
 from newsdesk.progress import progress_bar
 from newsdesk.store import Store
@@ -71,17 +71,6 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _merge_enriched(parts):
-    from newsdesk.enrich import Enriched
-
-    merged = Enriched()
-    for e in parts:
-        merged.mentions.update(e.mentions)
-        merged.quotes.update(e.quotes)
-        merged.ner_skipped += e.ner_skipped
-    return merged
-
-
 @flow(name="newsdesk-curate", log_prints=False, validate_parameters=False)
 def curate(raw: str = "data/raw", out: str = "data/curated", batch_size: int = DEFAULT_BATCH_SIZE,
            max_bytes: int = DEFAULT_MAX_BYTES, threshold: float = 0.8, wait: float = 0,
@@ -121,7 +110,7 @@ def curate(raw: str = "data/raw", out: str = "data/curated", batch_size: int = D
             for fut in as_completed(list(efutures)):
                 parts.append(fut.result())
                 bar.advance("entities + quotes", efutures[fut])
-        enriched = _merge_enriched(parts)
+        enriched = Enriched.merge(parts)
 
         summary = RunSummary.from_plan(plan, enriched, raw=str(raw_path), out=str(store.out))
         if plan.files_new == 0:

@@ -30,6 +30,16 @@ class Enriched:
     quotes: dict[str, list[dict]] = field(default_factory=dict)  # article_id -> quote rows (no ids yet)
     ner_skipped: int = 0  # articles not in an NER language
 
+    @classmethod
+    def merge(cls, parts: Sequence[Enriched]) -> Enriched:
+        """One result from the results of several batches (their articles are disjoint)."""
+        merged = cls()
+        for e in parts:
+            merged.mentions.update(e.mentions)
+            merged.quotes.update(e.quotes)
+            merged.ner_skipped += e.ner_skipped
+        return merged
+
 
 def warm_worker() -> None:
     """Load the NER model when a worker process starts (a process-pool initializer)."""

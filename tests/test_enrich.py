@@ -1,5 +1,5 @@
 """Map step 2: NER for English only, quotes for every language, scare quotes never reach the table."""
-from newsdesk.enrich import ArticleText, enrich_batch
+from newsdesk.enrich import ArticleText, Enriched, enrich_batch
 
 
 def test_english_gets_entities_and_quotes_other_languages_quotes_only():
@@ -15,3 +15,11 @@ def test_english_gets_entities_and_quotes_other_languages_quotes_only():
     for a in (en, de):
         for q in res.quotes[a.article_id]:
             assert a.body[q["start"]:q["end"]] == q["text"] and q["kind"] in ("full", "partial")
+
+
+def test_merging_batch_results_is_the_result_of_one_batch():
+    a = ArticleText("a1", "“We will win,” Vladimir Putin said in Moscow.", "en")
+    b = ArticleText("a2", "„Wir schaffen das“, sagte Angela Merkel.", "de")
+    merged = Enriched.merge([enrich_batch([a]), enrich_batch([b])])
+    whole = enrich_batch([a, b])
+    assert (merged.mentions, merged.quotes, merged.ner_skipped) == (whole.mentions, whole.quotes, whole.ner_skipped)
