@@ -18,7 +18,6 @@ import os
 import signal
 
 ENV = "NEWSDESK_CRASH_AT"
-POINTS = ("after_prepare", "before_commit", "before_rename", "before_flip", "before_catalog")
 
 
 def crash_point(name: str) -> None:
