@@ -21,3 +21,18 @@ def test_curate_local_on_the_seeds_then_noop(tmp_path, seeds_dir):
     # a nothing-new run reports the store as it is, not zeros
     assert (again.version, again.entities) == (1, summary.entities)
     assert Store(tmp_path / "out").version() == 1
+
+
+def test_an_extraction_error_is_counted_in_the_summary_and_the_runs_row(tmp_path, seeds_dir, monkeypatch):
+    import newsdesk.enrich as enrich
+
+    def broken(body, language, ents=()):
+        raise RuntimeError("quote rules fell over")
+
+    monkeypatch.setattr(enrich, "extract_quotes", broken)
+    summary = curate_local(seeds_dir, tmp_path / "out")
+    assert summary.committed and summary.articles == 5 and summary.quotes == 0
+    assert summary.enrich_errors == 5 and len(summary.errors) == 5
+    assert set(summary.errors.values()) == {"entities+quotes: RuntimeError: quote rules fell over"}
+    assert "5 articles with extraction errors" in summary.one_line()
+    assert Store(tmp_path / "out").read("runs").column("enrich_errors").to_pylist() == [5]
