@@ -14,6 +14,7 @@ import argparse
 import json
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,8 +22,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from tests.flows.opshelp import PrefectServer, base_env, run_cli, write_corpus  # noqa: E402
+import gen_corpus  # noqa: E402  (bench/gen_corpus.py)
+
+from newsdesk.flows.server import PrefectServer, base_env, kill_group  # noqa: E402
+
+NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
+
+
+def run_cli(args: list[str], env: dict, timeout: float) -> subprocess.CompletedProcess:
+    """``newsdesk ARGS`` in its own process group (killed whole on timeout)."""
+    proc = subprocess.Popen([NEWSDESK, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        raise SystemExit(f"newsdesk {' '.join(args)} timed out after {timeout} s")
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def write_corpus(raw: Path, n: int, seed: int) -> None:
+    """n generated articles, no duplicates (bench/gen_corpus.py); another seed gives other articles."""
+    gen_corpus.main(["--out", str(raw), "--n", str(n), "--seed", str(seed), "--dup-rate", "0",
+                     "--truth", str(raw.parent / f"truth-{seed}.jsonl")])
 
 
 def timed(args: list[str], env: dict) -> tuple[float, float, str]:
@@ -49,7 +73,7 @@ def main() -> None:
     raw, out, empty = base / "raw", base / "out", base / "empty"
     empty.mkdir()
     n_new = max(1, round(a.n * a.new_pct / 100))
-    write_corpus(raw, a.n, dup_every=0)
+    write_corpus(raw, a.n, seed=1)
     res: dict[str, float | int | str] = {"files": a.n, "new_files": n_new}
     try:
         with PrefectServer(base / "server") as srv:
@@ -61,7 +85,7 @@ def main() -> None:
                                                             str(base / "empty_out")], env)
             res["full_s"], res["full_flow_s"], _ = timed(args, env)
             res["noop_s"], res["noop_flow_s"], _ = timed(args, env)
-            write_corpus(raw, n_new, start=a.n, dup_every=0)
+            write_corpus(raw / "new", n_new, seed=2)
             res["new_s"], res["new_flow_s"], _ = timed(args, env)
         if a.temp_server:
             env = base_env(base / "home-temp")

@@ -67,8 +67,8 @@ def direct_run(raw: Path, out: Path) -> dict:
     """The pipeline's pure steps in one process, no Prefect (what the flow orchestrates)."""
     from newsdesk.local import curate_local
 
-    summary, stages = curate_local(raw, out)
-    return {**stages, "seconds": summary.seconds, "articles": summary.articles,
+    summary = curate_local(raw, out)
+    return {**summary.step_seconds, "seconds": summary.seconds, "articles": summary.articles,
             "duplicates": summary.duplicates, "rejects": summary.rejects}
 
 

@@ -58,7 +58,7 @@ def serve(raw: str | Path, out: str | Path, cron: str | None = None, interval: f
 
     from prefect.deployments.runner import EntrypointType
 
-    from flows.curate import curate
+    from newsdesk.flows.curate import curate
 
     curate.serve(
         name=name,

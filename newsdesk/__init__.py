@@ -1,5 +1,6 @@
 """newsdesk: pure, Prefect-free curation steps for raw news-article text.
 
-Orchestration lives in the top-level ``flows`` package; table contracts in ``schemas``.
+The steps and their order are declared in :mod:`newsdesk.pipeline`; the Prefect flows live in the top-level
+``flows/`` folder (installed as ``newsdesk.flows``), the table contracts in ``schemas/`` (``newsdesk.schemas``).
 """
 __version__ = "0.1.0"

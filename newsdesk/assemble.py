@@ -22,7 +22,6 @@ from newsdesk.enrich import ArticleText, Enriched
 from newsdesk.entities import link_speaker, resolve_corpus
 from newsdesk.fingerprint import short_hash
 from newsdesk.ingest import Reject
-from newsdesk.parse import Removed
 from newsdesk.prepare import BatchResult, Prepared
 from newsdesk.quotes import cluster_quotes
 
@@ -61,9 +60,9 @@ def previous_run_id(runs: pa.Table) -> str | None:
     return max(zip(runs.column("finished_at").to_pylist(), runs.column("run_id").to_pylist()))[1]
 
 
-def run_id_for(previous_run_id: str | None, new_files: Iterable[tuple[str, str]]) -> str:
+def run_id_for(previous_run_id: str | None, new_files: Iterable[tuple[str, str | None]]) -> str:
     """Deterministic run id: the previous run and the exact set of new file versions."""
-    return short_hash(previous_run_id or "", *sorted(f"{p}\x1e{s}" for p, s in new_files))
+    return short_hash(previous_run_id or "", *sorted(f"{p}\x1e{s or ''}" for p, s in new_files))
 
 
 def new_rejects(rejects: Iterable[Reject], manifest: pa.Table) -> list[Reject]:
@@ -72,13 +71,13 @@ def new_rejects(rejects: Iterable[Reject], manifest: pa.Table) -> list[Reject]:
                    manifest.column("source_sha256").to_pylist()))
     out = {}
     for r in rejects:
-        key = (r.path, r.sha256 or "")
+        key = (r.path, r.sha256)
         if key not in seen:
             out[key] = r
-    return [out[k] for k in sorted(out)]
+    return [out[k] for k in sorted(out, key=lambda k: (k[0], k[1] or ""))]
 
 
-def plan_run(batches: Sequence[BatchResult], discovery_rejects: Sequence[Reject], *, files_seen: int,
+def plan_run(batches: Sequence[BatchResult], discovery_rejects: Sequence[Reject], files_seen: int,
              manifest: pa.Table, index: pa.Table | None, previous_run_id: str | None,
              threshold: float) -> Plan:
     prepared = sorted((p for b in batches for p in b.prepared), key=lambda p: p.source_path)
@@ -91,7 +90,7 @@ def plan_run(batches: Sequence[BatchResult], discovery_rejects: Sequence[Reject]
     kept = [by_path[d.source_path] for d in result.kept]
     kept = strip_repeated_lines(kept)
     new_files = [(p.source_path, p.source_sha256) for p in prepared]
-    new_files += [(r.path, r.sha256 or "") for r in rejects]
+    new_files += [(r.path, r.sha256) for r in rejects]
     return Plan(run_id=run_id_for(previous_run_id, new_files), kept=sorted(kept, key=lambda p: p.article_id),
                 duplicates=sorted(result.duplicates, key=lambda d: (d["source_path"], d["source_sha256"])),
                 rejects=rejects, index_rows=result.index_rows, files_seen=files_seen,
@@ -134,17 +133,20 @@ def strip_repeated_lines(kept: list[Prepared]) -> list[Prepared]:
 
 
 def _article_row(p: Prepared, run_id: str) -> dict:
+    """Every column from the article's field of the same name, plus the derived ones."""
     body = p.body
-    return {"article_id": p.article_id, "source_path": p.source_path, "source_sha256": p.source_sha256,
-            "outlet": p.outlet, "title": p.title, "subtitle": p.subtitle, "section": p.section,
-            "author": p.author, "dateline": p.dateline, "published_at": p.published_at,
-            "language": p.language, "language_prob": p.language_prob, "body": body,
-            "paragraph_count": len(p.paragraphs), "word_count": len(body.split()), "run_id": run_id}
+    return schema.table("articles").row(p, body=body, paragraph_count=len(p.paragraphs),
+                                        word_count=len(body.split()), run_id=run_id)
 
 
 def _removed_rows(p: Prepared, run_id: str) -> list[dict]:
-    return [{"article_id": p.article_id, "source_path": p.source_path, "position": r.position,
-             "text": r.text, "rule": r.rule, "run_id": run_id} for r in p.removed]
+    t = schema.table("removed_text")
+    return [t.row(r, article_id=p.article_id, source_path=p.source_path, run_id=run_id) for r in p.removed]
+
+
+def _file_row(plan: Plan, **values) -> dict:
+    return schema.table("files").row(previous_sha256=plan.previous.get(values["source_path"]),
+                                     run_id=plan.run_id, **values)
 
 
 def _quote_rows(plan: Plan, enriched: Enriched, mentions_by_article: Mapping[str, list[dict]],
@@ -181,7 +183,7 @@ def _assign_clusters(rows: list[dict], existing: pa.Table) -> None:
         r["quote_cluster_id"] = keep.get(cid, cid)
 
 
-def finish_run(plan: Plan, enriched: Enriched, *, existing_entities: pa.Table,
+def finish_run(plan: Plan, enriched: Enriched, existing_entities: pa.Table,
                existing_quotes: pa.Table, aliases_path=None) -> tuple[dict[str, pa.Table], dict[str, pa.Table]]:
     """Build the run's tables: (rows to append per table, tables to replace whole)."""
     run_id = plan.run_id
@@ -193,23 +195,22 @@ def finish_run(plan: Plan, enriched: Enriched, *, existing_entities: pa.Table,
         mentions_by_article.setdefault(m["article_id"], []).append(m)
     quotes = _quote_rows(plan, enriched, mentions_by_article, entity_rows, existing_quotes)
 
-    files = [{"source_path": p.source_path, "source_sha256": p.source_sha256, "size_bytes": p.size_bytes,
-              "outcome": "article", "article_id": p.article_id, "run_id": run_id} for p in plan.kept]
-    files += [{"source_path": d["source_path"], "source_sha256": d["source_sha256"],
-               "size_bytes": plan.sizes.get(d["source_path"]), "outcome": "duplicate",
-               "article_id": d["duplicate_of"], "run_id": run_id} for d in plan.duplicates]
-    files += [{"source_path": r.path, "source_sha256": r.sha256 or "", "size_bytes": r.size_bytes,
-               "outcome": "reject", "article_id": None, "run_id": run_id} for r in plan.rejects]
-    for f in files:
-        f["previous_sha256"] = plan.previous.get(f["source_path"])
-    files.sort(key=lambda f: (f["source_path"], f["source_sha256"]))
+    files = [_file_row(plan, source_path=p.source_path, source_sha256=p.source_sha256, size_bytes=p.size_bytes,
+                       outcome="article", article_id=p.article_id) for p in plan.kept]
+    files += [_file_row(plan, source_path=d["source_path"], source_sha256=d["source_sha256"],
+                        size_bytes=plan.sizes.get(d["source_path"]), outcome="duplicate",
+                        article_id=d["duplicate_of"]) for d in plan.duplicates]
+    files += [_file_row(plan, source_path=r.path, source_sha256=r.sha256, size_bytes=r.size_bytes,
+                        outcome="reject", article_id=None) for r in plan.rejects]
+    files.sort(key=lambda f: (f["source_path"], f["source_sha256"] or ""))
+    rejects = schema.table("rejects")
 
     appends = {
         "articles": [_article_row(p, run_id) for p in plan.kept],
         "removed_text": [r for p in plan.kept for r in _removed_rows(p, run_id)],
         "duplicates": [{**d, "run_id": run_id} for d in plan.duplicates],
-        "rejects": [{"source_path": r.path, "source_sha256": r.sha256, "size_bytes": r.size_bytes,
-                     "reason": r.reason, "detail": r.detail, "run_id": run_id} for r in plan.rejects],
+        "rejects": [rejects.row(r, source_path=r.path, source_sha256=r.sha256, run_id=run_id)
+                    for r in plan.rejects],
         "quotes": quotes,
         "entity_mentions": sorted(mention_rows, key=lambda m: (m["article_id"], m["start"], m["end"])),
         "files": files,

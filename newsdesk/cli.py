@@ -1,13 +1,11 @@
-"""The command line: ``newsdesk run | query | validate | catalog | serve``.
+"""The command line: ``newsdesk run | query | validate | report | catalog | serve``.
 
-Prefect is imported lazily, after its environment defaults are set, so ``query`` and ``validate`` start fast
-and every command keeps Prefect's files out of ``~/.prefect``.
+No Prefect code lives here: ``run`` and ``serve`` hand over to ``newsdesk.flows`` (imported lazily, after its
+environment defaults are set), so ``query`` and ``validate`` start fast and never import Prefect.
 """
 from __future__ import annotations
 
-import os
 import sys
-import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,65 +18,9 @@ RawOpt = Annotated[Path, typer.Option("--raw", help="Folder of raw article files
 OutOpt = Annotated[Path, typer.Option("--out", help="Curated store (Parquet tables + catalog.duckdb).")]
 
 
-def prefect_env(verbose: bool = False) -> None:
-    """Defaults for Prefect that a user's own environment overrides."""
-    os.environ.setdefault("PREFECT_HOME", str(Path.home() / ".cache" / "newsdesk" / "prefect"))
-    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)  # sqlite won't create it
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
-
-
 def _fail(msg: str, code: int = 1) -> None:
     typer.echo(f"newsdesk: error: {msg}", err=True)
     raise typer.Exit(code)
-
-
-def _preload_model() -> None:
-    """Load spaCy while Prefect starts its temporary server (both take seconds; overlap them)."""
-    def load() -> None:
-        try:
-            from newsdesk.entities import load_nlp
-            load_nlp()
-        except Exception:  # the flow loads it again and reports a real error there
-            pass
-
-    threading.Thread(target=load, name="preload-spacy", daemon=True).start()
-
-
-AUTO_PROCESSES_MIN_NEW = 200  # below this many new files, a process pool's start-up costs more than it saves
-
-
-def choose_runner(raw: Path, out: Path) -> str:
-    """``--runner auto``: a process pool (NER on every core) when there are many new files, else threads.
-
-    Measured here (2 cores): 5 files 11 s with threads vs 20 s with processes; 2,000 files 125 s vs 95 s.
-    """
-    from newsdesk import ingest
-    from newsdesk.store import Store
-
-    seen = len(ingest.discover(raw)[0])
-    known = Store(out).read("files", columns=["source_path"]).num_rows
-    return "processes" if seen - known >= AUTO_PROCESSES_MIN_NEW else "threads"
-
-
-def build_task_runner(runner: str, address: Optional[str], workers: int):
-    """The Prefect task runner for ``--runner``: threads (default), processes, or a Dask cluster."""
-    if runner == "processes":
-        from prefect.task_runners import ProcessPoolTaskRunner
-
-        from newsdesk.enrich import warm_worker
-        return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
-    if runner == "threads":
-        from prefect.task_runners import ThreadPoolTaskRunner
-        return ThreadPoolTaskRunner(max_workers=workers)
-    if runner == "dask":
-        from prefect_dask import DaskTaskRunner
-        if address:
-            return DaskTaskRunner(address=address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                              "processes": True, "dashboard_address": None})
-    _fail(f"unknown runner {runner!r} (use processes, threads or dask)")
 
 
 @app.command()
@@ -97,19 +39,15 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
         _fail(f"raw folder {raw} does not exist or is not a folder")
     if address and runner != "dask":
         _fail("--address needs --runner dask")
-    prefect_env(verbose)
-    if runner == "auto":
-        runner = choose_runner(raw, out)
-    if runner == "threads":
-        _preload_model()  # other runners load the model in their workers
-    from flows.curate import curate
+    from newsdesk.flows.runners import RUNNERS, run_curate
     from newsdesk.store import CommitRejected, StoreBusy
 
-    flow = curate.with_options(task_runner=build_task_runner(runner, address, workers))
+    if runner not in RUNNERS:
+        _fail(f"unknown runner {runner!r} (one of {', '.join(RUNNERS)})")
     try:
-        summary = flow(raw=str(raw), out=str(out), batch_size=batch_size, max_bytes=max_bytes,
-                       threshold=threshold, wait=wait,
-                       progress=sys.stderr.isatty() if progress is None else progress)
+        summary = run_curate(raw, out, runner=runner, address=address, workers=workers, verbose=verbose,
+                             batch_size=batch_size, max_bytes=max_bytes, threshold=threshold, wait=wait,
+                             progress=sys.stderr.isatty() if progress is None else progress)
     except StoreBusy as exc:
         _fail(str(exc), code=75)
     except CommitRejected as exc:
@@ -131,7 +69,8 @@ def _print_summary(s: dict) -> None:
                  ("duplicates", f"{s['duplicates']} ({s['duplicates_near']} near)"),
                  ("rejects", f"{s['rejects']}" + (f" ({reasons})" if reasons else "")),
                  ("quotes", s["quotes"]), ("entity mentions", s["entity_mentions"]),
-                 ("not English (no NER)", s["ner_skipped"]), ("seconds", f"{s['seconds']:.1f}"),
+                 ("not English (no NER)", s["ner_skipped"]),
+                 ("extraction errors", s["enrich_errors"]), ("seconds", f"{s['seconds']:.1f}"),
                  ("store", s["out"])]:
         t.add_row(k, str(v))
     Console().print(t)
@@ -188,8 +127,8 @@ def validate(out: OutOpt = Path("data/curated"),
             try:
                 pairs.append((f.path, sha256_hex((raw / f.path).read_bytes())))
             except OSError:
-                pairs.append((f.path, ""))
-        pairs += [(r.path, r.sha256 or "") for r in rejects]
+                pairs.append((f.path, None))
+        pairs += [(r.path, r.sha256) for r in rejects]
         problems += check_raw_accounted(snap, pairs)
     if problems:
         for p in problems:
@@ -206,9 +145,11 @@ def serve(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
           wait: Annotated[float, typer.Option(help="Seconds a run waits for another run's lock")] = 600,
           verbose: bool = False) -> None:
     """Serve the flow on a schedule against the Prefect server in PREFECT_API_URL (`make server`)."""
+    from newsdesk.flows.runners import prefect_env
+    from newsdesk.flows.serve import ServeError
+    from newsdesk.flows.serve import serve as serve_flow
+
     prefect_env(verbose)
-    from flows.serve import ServeError
-    from flows.serve import serve as serve_flow
 
     try:
         serve_flow(raw, out, cron=cron, interval=interval, name=name, wait=wait)

@@ -1,8 +1,10 @@
-"""Map step 2, over a batch of kept articles: named entities (English only) and direct quotes.
+"""The enrich step, over a batch of kept articles: named entities (English only) and direct quotes.
 
 NER runs once per article and serves both the entity step and the quote step's speaker search.
 Non-English articles get no NER (the English model would mislabel them): their quotes are still found by
-their marks, with speakers only where the quote rules cover the language.
+their marks, with speakers only where the quote rules cover the language. An article whose entity or quote
+extraction raises is kept without mentions and quotes, and the error is counted and reported by the run
+summary (``errors``), never swallowed.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class Enriched:
     mentions: dict[str, list[ArticleMention]] = field(default_factory=dict)  # article_id -> mentions
     quotes: dict[str, list[dict]] = field(default_factory=dict)  # article_id -> quote rows (no ids yet)
     ner_skipped: int = 0  # articles not in an NER language
+    errors: dict[str, str] = field(default_factory=dict)  # article_id -> "step: ExceptionType: message"
 
     @classmethod
     def merge(cls, parts: Sequence[Enriched]) -> Enriched:
@@ -38,12 +41,17 @@ class Enriched:
             merged.mentions.update(e.mentions)
             merged.quotes.update(e.quotes)
             merged.ner_skipped += e.ner_skipped
+            merged.errors.update(e.errors)
         return merged
 
 
 def warm_worker() -> None:
     """Load the NER model when a worker process starts (a process-pool initializer)."""
     load_nlp()
+
+
+def _error(step: str, exc: Exception) -> str:
+    return f"{step}: {type(exc).__name__}: {exc}"
 
 
 def enrich_batch(articles: Sequence[ArticleText]) -> Enriched:
@@ -58,7 +66,12 @@ def enrich_batch(articles: Sequence[ArticleText]) -> Enriched:
     result.ner_skipped = len(articles) - len(english)
     for a in articles:
         ents = spans_by_id.get(a.article_id, [])
-        result.mentions[a.article_id] = resolve_article(a.body, ents) if ents else []
-        result.quotes[a.article_id] = [q for q in extract_quotes(a.body, a.language, ents)
-                                       if q["kind"] != "term"]
+        try:
+            mentions = resolve_article(a.body, ents) if ents else []
+            quotes = extract_quotes(a.body, a.language, ents)
+        except Exception as exc:  # one article's bug must not lose the batch: count it, keep the article
+            result.errors[a.article_id] = _error("entities+quotes", exc)
+            mentions, quotes = [], []
+        result.mentions[a.article_id] = mentions
+        result.quotes[a.article_id] = quotes
     return result

@@ -50,6 +50,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from newsdesk import schema
+
 DEFAULT_MAX_BYTES = 5_000_000
 
 
@@ -79,8 +81,12 @@ class Reject:
     path: str
     sha256: str | None  # of the raw bytes when they were read, else None
     size_bytes: int | None
-    reason: str
+    reason: str  # one of the allowed values of rejects.reason (schemas/rejects.toml)
     detail: str
+
+    def __post_init__(self) -> None:
+        if self.reason not in schema.allowed("rejects", "reason"):
+            raise ValueError(f"reject reason {self.reason!r} is not declared in schemas/rejects.toml")
 
 
 class _Rejected(Exception):

@@ -109,6 +109,10 @@ class Store:
             return []
         return sorted((snap / name).glob("*.parquet"))
 
+    def count_rows(self, name: str, version: int | None = None) -> int:
+        """Rows of a committed table, from the Parquet footers (no data read)."""
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in self.files(name, version))
+
     def read(self, name: str, columns: list[str] | None = None, version: int | None = None) -> pa.Table:
         """A committed table (empty, with its schema, when the store has none)."""
         t = schema.table(name)

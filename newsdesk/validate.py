@@ -33,6 +33,7 @@ def check_snapshot(snap: Path) -> list[str]:
         problems += _check_nulls_and_keys(con, snap)
         problems += _check_references(con, snap)
         problems += _check_offsets(con, snap)
+        problems += _check_constraints(con, snap)
         problems += _check_accounting(con, snap)
     finally:
         con.close()
@@ -72,6 +73,17 @@ def _check_nulls_and_keys(con: duckdb.DuckDBPyConnection, snap: Path) -> list[st
     return out
 
 
+def _check_constraints(con: duckdb.DuckDBPyConnection, snap: Path) -> list[str]:
+    """The allowed values and bounds declared in schemas/ (see schema.constraint_checks)."""
+    out = []
+    for name in schema.tables():
+        for what, violated in schema.constraint_checks(name):
+            n = con.execute(f"SELECT count(*) FROM {_src(snap, name)} WHERE {violated}").fetchone()[0]
+            if n:
+                out.append(f"{what}: {n} rows")
+    return out
+
+
 def _check_references(con: duckdb.DuckDBPyConnection, snap: Path) -> list[str]:
     out = []
     for name, t in schema.tables().items():
@@ -103,30 +115,25 @@ def _check_accounting(con: duckdb.DuckDBPyConnection, snap: Path) -> list[str]:
     """Every processed file version is in exactly one of articles, duplicates, rejects."""
     out = []
     files = _src(snap, "files")
-    checks = {
-        "article": f"SELECT source_path, source_sha256 FROM {_src(snap, 'articles')}",
-        "duplicate": f"SELECT source_path, source_sha256 FROM {_src(snap, 'duplicates')}",
-        "reject": f"SELECT source_path, coalesce(source_sha256, '') FROM {_src(snap, 'rejects')}",
-    }
-    for outcome, sql in checks.items():
+    # each outcome of the manifest names the table that holds such files: article -> articles, ...
+    for outcome in schema.allowed("files", "outcome"):
+        sql = f"SELECT source_path, source_sha256 FROM {_src(snap, outcome + 's')}"
         n_missing = con.execute(
             f"SELECT count(*) FROM ({sql}) t(p, s) WHERE NOT EXISTS (SELECT 1 FROM {files} f "
-            f"WHERE f.source_path = t.p AND f.source_sha256 = t.s AND f.outcome = '{outcome}')").fetchone()[0]
+            f"WHERE f.source_path = t.p AND f.source_sha256 IS NOT DISTINCT FROM t.s AND f.outcome = '{outcome}')"
+            ).fetchone()[0]
         n_extra = con.execute(
             f"SELECT count(*) FROM {files} f WHERE f.outcome = '{outcome}' AND NOT EXISTS "
-            f"(SELECT 1 FROM ({sql}) t(p, s) WHERE f.source_path = t.p AND f.source_sha256 = t.s)").fetchone()[0]
+            f"(SELECT 1 FROM ({sql}) t(p, s) WHERE f.source_path = t.p AND f.source_sha256 IS NOT DISTINCT FROM t.s)"
+            ).fetchone()[0]
         if n_missing:
             out.append(f"{outcome}s: {n_missing} rows missing from the files manifest")
         if n_extra:
             out.append(f"files: {n_extra} '{outcome}' rows with no row in the {outcome}s table")
-    bad = con.execute(f"SELECT count(*) FROM {files} WHERE outcome NOT IN ('article','duplicate','reject')"
-                      ).fetchone()[0]
-    if bad:
-        out.append(f"files: {bad} rows with an unknown outcome")
     return out
 
 
-def check_raw_accounted(con_snapshot: Path, raw_files: list[tuple[str, str]]) -> list[str]:
+def check_raw_accounted(con_snapshot: Path, raw_files: list[tuple[str, str | None]]) -> list[str]:
     """Every (path, sha256) currently in the raw folder has a row in the files manifest."""
     con = duckdb.connect()
     try:

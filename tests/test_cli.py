@@ -64,19 +64,3 @@ def test_serve_refuses_without_a_schedule_or_a_server(tmp_path, monkeypatch):
     assert res.exit_code == 1 and "exactly one of --cron or --interval" in res.output
     res = runner.invoke(app, ["serve", "--raw", str(raw), "--out", str(tmp_path / "o"), "--cron", "*/30 * * * *"])
     assert res.exit_code == 1 and "PREFECT_API_URL" in res.output
-
-
-def test_auto_runner_uses_processes_only_for_many_new_files(tmp_path, monkeypatch):
-    from newsdesk import cli
-
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for i in range(5):
-        (raw / f"{i}.txt").write_text("Title\n\nBody.")
-    assert cli.choose_runner(raw, tmp_path / "out") == "threads"
-    monkeypatch.setattr(cli, "AUTO_PROCESSES_MIN_NEW", 3)
-    assert cli.choose_runner(raw, tmp_path / "out") == "processes"
-    out = make_store(tmp_path)  # two files already known: 3 new
-    assert cli.choose_runner(raw, out) == "processes"
-    monkeypatch.setattr(cli, "AUTO_PROCESSES_MIN_NEW", 4)
-    assert cli.choose_runner(raw, out) == "threads"

@@ -23,3 +23,23 @@ def test_merging_batch_results_is_the_result_of_one_batch():
     merged = Enriched.merge([enrich_batch([a]), enrich_batch([b])])
     whole = enrich_batch([a, b])
     assert (merged.mentions, merged.quotes, merged.ner_skipped) == (whole.mentions, whole.quotes, whole.ner_skipped)
+
+
+def test_an_article_whose_extraction_raises_is_counted_not_lost(monkeypatch):
+    import newsdesk.enrich as enrich
+
+    real = enrich.extract_quotes
+
+    def flaky(body, language, ents=()):
+        if "Merkel" in body:
+            raise IndexError("boom")
+        return real(body, language, ents)
+
+    monkeypatch.setattr(enrich, "extract_quotes", flaky)
+    a = ArticleText("a1", "“We will win,” Vladimir Putin said in Moscow.", "en")
+    b = ArticleText("a2", "“Wir schaffen das,” said Angela Merkel in Berlin.", "en")
+    res = enrich_batch([a, b])
+    assert res.errors == {"a2": "entities+quotes: IndexError: boom"}
+    assert (res.mentions["a2"], res.quotes["a2"]) == ([], [])  # kept, without mentions or quotes
+    assert [q["speaker"] for q in res.quotes["a1"]] == ["Vladimir Putin"]
+    assert Enriched.merge([res]).errors == res.errors

@@ -442,3 +442,13 @@ def test_bad_rel_path_is_a_caller_error(raw: Path) -> None:
     for bad in ("../x.txt", "/etc/passwd", "a//b.txt", ""):
         with pytest.raises(ValueError, match="relative POSIX path"):
             read_text(raw, bad)
+
+
+def test_a_reject_reason_must_be_declared_in_the_schema():
+    import pytest
+
+    from newsdesk.ingest import Reject
+
+    Reject("a.txt", None, None, "empty", "0 bytes")
+    with pytest.raises(ValueError, match="not declared"):
+        Reject("a.txt", None, None, "gremlins", "?")

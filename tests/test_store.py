@@ -21,11 +21,13 @@ def article(aid: str, path: str, body: str = "Body text.", run: str = "r1") -> d
 
 def run_tables(run: str, articles: list[dict]) -> dict:
     files = [{"source_path": a["source_path"], "source_sha256": a["source_sha256"], "size_bytes": 10,
-              "outcome": "article", "article_id": a["article_id"], "run_id": run} for a in articles]
+              "outcome": "article", "article_id": a["article_id"], "previous_sha256": None, "run_id": run}
+             for a in articles]
     now = datetime(2026, 1, 1)
     runs = [{"run_id": run, "started_at": now, "finished_at": now, "status": "committed", "files_seen": 1,
              "files_new": 1, "articles": len(articles), "duplicates": 0, "rejects": 0, "quotes": 0,
-             "entity_mentions": 0, "seconds": 0.1, "flow_run_id": None, "code_version": "test"}]
+             "entity_mentions": 0, "enrich_errors": 0, "seconds": 0.1, "flow_run_id": None,
+             "code_version": "test"}]
     return {"articles": schema.table("articles").to_arrow(articles),
             "files": schema.table("files").to_arrow(files),
             "runs": schema.table("runs").to_arrow(runs)}

@@ -130,3 +130,22 @@ def test_unaccounted_raw_file_fails(good_store, tmp_path):
 def test_empty_store_fails(tmp_path):
     res = validate(tmp_path / "nothing")
     assert res.exit_code != 0 and "no curated data" in res.output
+
+
+@pytest.mark.parametrize("table, column, bad, message", [
+    ("files", "outcome", "lost", "files.outcome outside its allowed values: 1 rows"),
+    ("quotes", "kind", "term", "quotes.kind outside its allowed values: 1 rows"),
+    ("rejects", "reason", "because", "rejects.reason outside its allowed values: 1 rows"),
+    ("articles", "language_prob", 1.5, "articles.language_prob > 1: 1 rows"),
+])
+def test_values_outside_the_declared_constraints_fail(store_copy, table, column, bad, message):
+    _, out = store_copy
+
+    def change(t: pa.Table) -> pa.Table:
+        values = t.column(column).to_pylist()
+        values[0] = bad
+        return t.set_column(t.schema.get_field_index(column), t.schema.field(column), pa.array(values, t.schema.field(column).type))
+
+    rewrite(out, table, change)
+    res = validate(out)
+    assert res.exit_code != 0 and message in res.output, res.output

@@ -83,7 +83,7 @@ def build_raw(raw: Path, outside: Path) -> dict[str, tuple[str, str | None]]:
 
 @pytest.fixture(scope="module")
 def bad_run(prefect_harness, tmp_path_factory):
-    from flows.curate import curate
+    from newsdesk.flows.curate import curate
 
     base = tmp_path_factory.mktemp("bad")
     raw, out = base / "raw", base / "out"

@@ -22,7 +22,7 @@ def norm(name: str | None) -> str | None:
 
 @pytest.fixture(scope="module")
 def curated(prefect_harness, tmp_path_factory, seeds_dir):
-    from flows.curate import curate
+    from newsdesk.flows.curate import curate
 
     raw = tmp_path_factory.mktemp("raw")
     for f in seeds_dir.glob("*.txt"):
@@ -99,7 +99,8 @@ def test_entities_same_and_distinct(curated, gold):
         assert len(seen) == 1, (group, [ents[i]["name"] for i in seen])
     name_ids = {norm(e["name"]): e["entity_id"] for e in ents.values()}
     for a, b in gold["distinct_entities"]:
-        assert name_ids.get(norm(a)) != name_ids.get(norm(b)) or name_ids.get(norm(a)) is None
+        assert norm(a) in name_ids and norm(b) in name_ids, (a, b)  # both found, as entities of their own
+        assert name_ids[norm(a)] != name_ids[norm(b)], (a, b)
 
 
 def test_quote_speakers_link_to_entities(curated):
@@ -124,7 +125,7 @@ def test_parquet_files_have_declared_schemas_and_catalog_works(curated):
 
 
 def test_rerun_is_a_noop_and_fresh_run_is_byte_identical(curated, tmp_path):
-    from flows.curate import curate
+    from newsdesk.flows.curate import curate
 
     raw, out, first = curated
     before = Store(out).version()

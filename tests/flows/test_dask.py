@@ -33,7 +33,7 @@ def api_url_for_workers(prefect_harness):
 
 @pytest.mark.parametrize("runner_name", ["dask", "processes"])
 def test_scaled_out_tables_identical_to_default_runner(api_url_for_workers, tmp_path, runner_name):
-    from flows.curate import curate
+    from newsdesk.flows.curate import curate
     from newsdesk.cli import build_task_runner
 
     raw = tmp_path / "raw"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.store import Store
-from tests.flows.opshelp import (HISTORY_COLUMNS, diff_tables, quote_clusters, table_rows, tree_state,
-                                 write_corpus)
+from tests.flows.opshelp import (HISTORY_COLUMNS, METRO_FOOTER, article_text, diff_tables, quote_clusters, table_rows,
+                                 tree_state, write_corpus)
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
@@ -20,7 +20,7 @@ N_FIRST, N_MORE = 36, 18
 def grown(prefect_harness, tmp_path_factory):
     """One raw folder curated in two runs (first N_FIRST articles, then N_MORE more) and the same final
     folder curated in one run."""
-    from flows.curate import curate
+    from newsdesk.flows.curate import curate
 
     base = tmp_path_factory.mktemp("incremental")
     raw, inc, full = base / "raw", base / "inc", base / "full"
@@ -47,6 +47,16 @@ def test_first_run_commits(grown):
     s1 = grown["s1"]
     assert s1["committed"] and s1["version"] == 1
     assert s1["files_new"] == s1["files_seen"] == N_FIRST + N_FIRST // 12
+
+
+def test_an_outlets_repeated_footer_is_learned_and_removed(grown):
+    store = Store(grown["inc"])
+    articles = store.read("articles").to_pylist()
+    assert not any(METRO_FOOTER in a["body"] for a in articles)
+    removed = [r for r in store.read("removed_text").to_pylist() if r["rule"] == "repeated_line"]
+    metro = {a["article_id"] for a in articles if a["outlet"] == "metro"}
+    assert len(metro) == (N_FIRST + N_MORE) // 3
+    assert {r["article_id"] for r in removed} == metro and {r["text"] for r in removed} == {METRO_FOOTER}
 
 
 def test_second_run_changes_nothing(grown):
@@ -94,36 +104,36 @@ def test_no_file_version_twice(grown):
 
 
 def test_changed_file_keeps_both_versions(prefect_harness, tmp_path):
-    """A file edited in place: the new version is processed; both versions stay accounted for, and the
-    new manifest row points at the version it replaced (files.previous_sha256)."""
-    from flows.curate import curate
+    """Files edited in place: each new version is processed; both versions stay accounted for, and the new
+    manifest row points at the version it replaced (files.previous_sha256). A small edit is a near
+    duplicate of the committed version; a rewrite is a new article."""
+    from newsdesk.flows.curate import curate
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     write_corpus(raw, 6, dup_every=0)
     curate(raw=str(raw), out=str(out))
-    path = raw / "wire" / "a0_00003.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\nA correction was appended to this article on "
-                    "Friday after readers in Lisbon pointed out that the survey covered nine districts, "
-                    "not seven, and that the audit had been delayed twice since the spring.\n",
-                    encoding="utf-8")
+    small, rewritten = raw / "wire" / "a0_00003.txt", raw / "global" / "a0_00002.txt"
+    text = small.read_text(encoding="utf-8")
+    small.write_text(text.replace(" later (item ", " afterwards (item ", 1), encoding="utf-8")
+    rewritten.write_text(article_text(99), encoding="utf-8")
     s2 = curate(raw=str(raw), out=str(out))
-    assert s2["committed"] and s2["files_new"] == 1 and s2["files_known"] == 5
+    assert s2["committed"] and s2["files_new"] == 2 and s2["files_known"] == 4
+    assert (s2["articles"], s2["duplicates"], s2["duplicates_near"]) == (1, 1, 1)
 
     store = Store(out)
-    versions = [f for f in store.read("files").to_pylist() if f["source_path"] == "wire/a0_00003.txt"]
-    assert len(versions) == 2
-    old, new = sorted(versions, key=lambda f: f["run_id"] == s2["run_id"])
-    assert old["source_sha256"] != new["source_sha256"]
-    assert old["previous_sha256"] is None
-    assert new["previous_sha256"] == old["source_sha256"]
-    assert old["outcome"] == "article"
-    articles = {a["article_id"]: a for a in store.read("articles").to_pylist()
-                if a["source_path"] == "wire/a0_00003.txt"}
-    assert old["article_id"] in articles  # the old version is kept (append-only, auditable)
-    if new["outcome"] == "article":  # a substantial edit: a new article with its own id
-        assert new["article_id"] in articles and new["article_id"] != old["article_id"]
-    else:  # a small edit is a near duplicate of the committed version
-        assert new["outcome"] == "duplicate" and new["article_id"] == old["article_id"]
+    articles = {a["article_id"]: a for a in store.read("articles").to_pylist()}
+    for path, outcome in (("wire/a0_00003.txt", "duplicate"), ("global/a0_00002.txt", "article")):
+        versions = [f for f in store.read("files").to_pylist() if f["source_path"] == path]
+        assert len(versions) == 2
+        old, new = sorted(versions, key=lambda f: f["run_id"] == s2["run_id"])
+        assert old["source_sha256"] != new["source_sha256"]
+        assert (old["previous_sha256"], new["previous_sha256"]) == (None, old["source_sha256"])
+        assert old["outcome"] == "article" and old["article_id"] in articles  # kept: append-only, auditable
+        assert new["outcome"] == outcome
+        if outcome == "duplicate":
+            assert new["article_id"] == old["article_id"]
+        else:
+            assert new["article_id"] in articles and new["article_id"] != old["article_id"]
 
     # the current version of every path: the manifest row that no later row names as its previous one
     import duckdb

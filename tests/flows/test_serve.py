@@ -18,7 +18,7 @@ from tests.flows.opshelp import ROOT, PrefectServer, base_env, stop, write_corpu
 pytestmark = [pytest.mark.slow]
 
 SERVE = ("import sys\n"
-         "from flows.serve import serve\n"
+         "from newsdesk.flows.serve import serve\n"
          "serve(sys.argv[1], sys.argv[2], interval=float(sys.argv[3]), name='newsdesk-test')\n")
 DEADLINE = 150  # seconds for the whole scheduled round trip
 
@@ -93,7 +93,7 @@ def test_scheduled_run_completes_and_publishes_summary(tmp_path):
 
 
 def test_serve_refuses_without_a_server(tmp_path, monkeypatch):
-    from flows.serve import ServeError, serve
+    from newsdesk.flows.serve import ServeError, serve
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     (tmp_path / "raw").mkdir()
@@ -119,7 +119,7 @@ def test_prefect_yaml_is_a_valid_deployment_file():
     assert dep.entrypoint == "flows/curate.py:curate"
     path, func = dep.entrypoint.split(":")
     assert (ROOT / path).exists()
-    from flows import curate as mod
+    from newsdesk.flows import curate as mod
 
     flow = getattr(mod, func)
     import inspect
