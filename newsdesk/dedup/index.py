@@ -15,24 +15,27 @@ from newsdesk.dedup.minhash import minhash_tag
 
 __all__ = ["INDEX_SCHEMA", "DUPLICATE_SCHEMA", "index_table", "index_arrays", "join_keys"]
 
+_INDEX = schema.table("dedup_index")
 #: The dedup_index table, as declared in schemas/dedup_index.toml.
-INDEX_SCHEMA = schema.table("dedup_index").arrow_schema()
+INDEX_SCHEMA = _INDEX.arrow_schema()
 #: The duplicates table (schemas/duplicates.toml) without run_id, which the caller adds.
 DUPLICATE_SCHEMA = pa.schema([f for f in schema.table("duplicates").arrow_schema() if f.name != "run_id"])
 
 
 def index_table(ids: list[str], paths: list[str], nsh: np.ndarray, sigs: np.ndarray, keys: np.ndarray,
-                 tag: str) -> pa.Table:
+                tag: str) -> pa.Table:
+    """``dedup_index`` rows (INDEX_SCHEMA): one per article, its signature as little-endian uint32 bytes."""
     n = len(ids)
     sig_col = pa.array([r.tobytes() for r in sigs.astype("<u4")], type=pa.binary()) if n else \
         pa.array([], type=pa.binary())
     flat_keys = pa.array(keys.reshape(-1), type=pa.uint64())
     offsets = pa.array(np.arange(n + 1, dtype=np.int32) * keys.shape[1], type=pa.int32())
     key_col = pa.ListArray.from_arrays(offsets, flat_keys)
-    return pa.Table.from_arrays([
-        pa.array(ids, pa.string()), pa.array(paths, pa.string()), pa.array(nsh, pa.int32()), sig_col, key_col,
-        pa.array([tag] * n, pa.string()),
-    ], schema=INDEX_SCHEMA)
+    return _INDEX.from_columns({
+        "article_id": pa.array(ids, pa.string()), "source_path": pa.array(paths, pa.string()),
+        "shingle_count": pa.array(nsh, pa.int32()), "signature": sig_col, "band_keys": key_col,
+        "minhash": pa.array([tag] * n, pa.string()),
+    })
 
 
 def index_arrays(index: pa.Table | None, num_perm: int, bands: int, rows: int, seed: int):

@@ -70,13 +70,13 @@ def write_signatures(docs: Iterable[DedupDoc], out_dir: str | Path, *, chunk: in
             sigs[s:s + len(texts)], nsh[s:s + len(texts)] = signatures_normalized(texts, num_perm, seed)
         keys = band_keys(sigs, bands, rows)
         docid = np.arange(total, total + len(batch), dtype=np.int64)
-        meta = pa.Table.from_arrays([
-            pa.array(docid), pa.array([d.source_path for d in batch]),
-            pa.array([d.source_sha256 for d in batch]), pa.array([d.article_id for d in batch]),
-            pa.array([d.has_title for d in batch]), pa.array([len(d.body) for d in batch], pa.int64()),
-            pa.array([d.published_at for d in batch], pa.timestamp("us")), pa.array(nsh, pa.int32()),
-            pa.array([r.tobytes() for r in sigs.astype("<u4")], pa.binary()),
-        ], schema=_SIG_META)
+        meta = pa.table({
+            "doc": docid, "source_path": [d.source_path for d in batch],
+            "source_sha256": [d.source_sha256 for d in batch], "article_id": [d.article_id for d in batch],
+            "has_title": [d.has_title for d in batch], "body_len": [len(d.body) for d in batch],
+            "published_at": [d.published_at for d in batch], "shingle_count": nsh,
+            "signature": [r.tobytes() for r in sigs.astype("<u4")],
+        }, schema=_SIG_META)
         pq.write_table(meta, out / "sigs" / f"part-{part:05d}.parquet", compression="zstd")
         live = nsh > 0
         bt = pa.table({"doc": np.repeat(docid[live], bands), "band_key": keys[live].reshape(-1)})
