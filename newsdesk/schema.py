@@ -87,6 +87,12 @@ class Table:
     primary_key: tuple[str, ...]
     mode: str  # "append": a part file per run; "replace": rewritten whole at each commit
     columns: tuple[Column, ...]
+    order_by: tuple[str, ...] = ()  # row order within a part; the primary key when not declared
+
+    @property
+    def sort_key(self) -> tuple[str, ...]:
+        """The columns a part's rows are sorted by (``order_by``, else the primary key)."""
+        return self.order_by or self.primary_key
 
     @property
     def column_names(self) -> list[str]:
@@ -218,7 +224,7 @@ def _load(path: Path) -> Table:
     cols = tuple(_column(c, f"{path.name}: column {c.get('name') or c.get('field')}") for c in raw["columns"])
     table = Table(name=raw["name"], description=raw["description"],
                   primary_key=tuple(raw.get("primary_key", ())), mode=raw.get("mode", "append"),
-                  columns=cols)
+                  columns=cols, order_by=tuple(raw.get("order_by", ())))
     if table.name != path.stem:
         raise SchemaError(f"{path.name}: table name {table.name!r} must match the file name")
     if table.mode not in MODES:
@@ -226,9 +232,9 @@ def _load(path: Path) -> Table:
     names = table.column_names
     if len(set(names)) != len(names):
         raise SchemaError(f"{path.name}: a column is declared twice")
-    missing = set(table.primary_key) - set(names)
+    missing = (set(table.primary_key) | set(table.order_by)) - set(names)
     if missing:
-        raise SchemaError(f"{path.name}: primary key columns {sorted(missing)} are not declared")
+        raise SchemaError(f"{path.name}: key or order columns {sorted(missing)} are not declared")
     return table
 
 

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from newsdesk import schema
 from newsdesk.faults import crash_point
+from newsdesk.staging import ROW_GROUP_ROWS, STAGING, Staged, write_sorted
 
 KEEP_SNAPSHOTS = 3
 SNAPSHOTS = "_snapshots"
@@ -55,8 +56,8 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd", write_statistics=True,
-                       use_dictionary=True, store_schema=True)
+        pq.write_table(table, tmp, compression="zstd", write_statistics=True, use_dictionary=True,
+                       store_schema=True, row_group_size=ROW_GROUP_ROWS)  # as staging.write_sorted
         _fsync_file(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
@@ -155,6 +156,11 @@ class Store:
                 removed.append(p)
         for tmp in self.out.glob(".tmp-*"):
             tmp.unlink(missing_ok=True)
+        staging = self.out / STAGING
+        if staging.exists():  # a run's staged parts: only a writer that holds the lock has any
+            for p in sorted(staging.iterdir()):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
         return removed
 
     def repair(self) -> bool:
@@ -175,9 +181,13 @@ class Store:
         self.write_catalog()
         return True
 
-    def commit(self, appends: Mapping[str, pa.Table], replaces: Mapping[str, pa.Table] | None = None,
+    def commit(self, appends: Mapping[str, pa.Table | Staged],
+               replaces: Mapping[str, pa.Table | Staged] | None = None,
                check: Callable[[Path], list[str]] | None = None) -> int:
         """Commit new rows (``appends``) and whole new tables (``replaces``) as the next snapshot.
+
+        A table's rows are an Arrow table, or a :class:`newsdesk.staging.Staged` query over the parts the
+        workers wrote (merged and sorted out of core); either way the part is written in the table's order.
 
         ``check(snapshot_dir)`` returns a list of problems; any problem aborts the commit
         (:class:`CommitRejected`) and leaves the previous snapshot current. Must be called under
@@ -201,14 +211,18 @@ class Store:
             tdir = tmp / name
             tdir.mkdir()
             if name in replaces:
-                write_parquet(self._conform(name, replaces[name]), tdir / part)
+                self._write_part(name, replaces[name], tdir / part)
             else:  # appended rows, or a replace table this commit leaves as it was
                 old = self.files(name, prev)
                 for f in old:
                     os.link(f, tdir / f.name)
                 rows = appends.get(name)
-                if (rows is not None and rows.num_rows) or not old:
-                    write_parquet(self._conform(name, rows if rows is not None else t.empty()), tdir / part)
+                if rows is not None:
+                    n = self._write_part(name, rows, tdir / part)
+                    if n == 0 and old:
+                        (tdir / part).unlink()  # nothing new: the old parts say it all
+                elif not old:
+                    write_parquet(t.empty(), tdir / part)  # every table has a file, even an empty one
             _fsync_dir(tdir)
         _fsync_dir(tmp)
         final = self.snapshots / f"{new:06d}"
@@ -227,6 +241,15 @@ class Store:
         self.write_catalog()
         self._gc(new)
         return new
+
+    def _write_part(self, name: str, rows: pa.Table | Staged, path: Path) -> int:
+        """Write a table's rows for this commit (in memory, or staged by the workers); returns the count."""
+        if isinstance(rows, Staged):
+            n = write_sorted(name, rows, path, temp_dir=self.out / STAGING)
+            _fsync_file(path)
+            return n
+        write_parquet(self._conform(name, rows), path)
+        return rows.num_rows
 
     @staticmethod
     def _conform(name: str, table: pa.Table) -> pa.Table:
