@@ -54,6 +54,9 @@ BYLINE_AGENCIES = words("byline_agencies")
 ORG_HEADS = words("org_heads")
 PORTFOLIOS = words("portfolios")
 ACRONYM_SKIP = words("acronym_skip")
+LEGAL_SUFFIXES = words("legal_suffixes")
+ORG_SUFFIXES = words("org_suffixes")
+ROLE_WORDS = words("role_words")
 
 # ---------------------------------------------------------------------------------------------- quotes
 ROLE_NOUNS = words("role_nouns")

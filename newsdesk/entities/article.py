@@ -18,6 +18,7 @@ Agency). The key is ``(name, type)``: the fullest name's spelling (see newsdesk.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.entities.aliases import load_aliases
+from newsdesk.entities.evidence import ORG_WORD, PERSON_WORD, STRONG_PLACE, type_evidence
 from newsdesk.entities.grouping import best_spelling, initials, join_short_names, root, settle_type
 from newsdesk.entities.mentions import clean_spans
 from newsdesk.names import is_subname, name_tokens, norm_name
@@ -46,6 +48,9 @@ class ArticleMention:
     surface: str
     label: str
     key: tuple[str, str]
+    #: the type votes of the key in this article, as sorted (type, weight) pairs: the model's labels (one per
+    #: mention) plus the evidence (newsdesk.entities.evidence): what corpus-level settlement weighs
+    votes: tuple[tuple[str, float], ...] = ()
 
 
 def resolve_article(body: str, spans: Sequence[EntitySpan], *,
@@ -75,8 +80,12 @@ def resolve_article(body: str, spans: Sequence[EntitySpan], *,
         else:
             g["names"][c.name] += 1
         g["votes"][c.label] += 1
+        if c.hint:
+            g["votes"][c.hint] += _HINT_WEIGHT[c.hint]
         member.append(n)
     for g in groups.values():
+        if not g["alias"]:  # what the name itself says: a gazetteer place, an organisation suffix
+            g["votes"].update(type_evidence(best_spelling(g["names"]), sum(g["names"].values())))
         g["type"] = settle_type(g["votes"], g["pinned"])
     parent = join_short_names(groups, orgs=True)
     # a lone surname the model mislabelled ("Scholz" as GPE) joins the one PERSON of the article it ends
@@ -88,6 +97,18 @@ def resolve_article(body: str, spans: Sequence[EntitySpan], *,
         cands = [m for m in people if is_subname(g["tokens"], groups[m]["tokens"])]
         if len(cands) == 1:
             parent[n] = cands[0]
+    # "the Food and Drug Administration (FDA)": the acronym in parentheses right after its long form
+    for i, c in enumerate(cleaned):
+        n = member[i]
+        g = groups[n]
+        if i == 0 or n in parent or g["alias"] or len(g["tokens"]) != 1 or not _is_acronym(c.surface):
+            continue
+        prev = cleaned[i - 1]
+        pn = member[i - 1]
+        if pn != n and len(groups[pn]["tokens"]) >= 2 and groups[pn]["type"] != "PERSON" \
+                and _PAREN_BEFORE.fullmatch(body, prev.end, c.start) and body.startswith(")", c.end) \
+                and _letters_in_order(c.surface, groups[pn]["tokens"]):
+            parent[n] = pn
     # acronyms: "KCNA" -> the one longer non-PERSON name of the article with those initials
     for n, g in groups.items():
         if n in parent or g["type"] == "PERSON" or g["alias"] or len(g["tokens"]) != 1:
@@ -102,9 +123,37 @@ def resolve_article(body: str, spans: Sequence[EntitySpan], *,
         if len(cands) == 1:
             parent[n] = cands[0]
     keys: dict[str, tuple[str, str]] = {}
+    votes: dict[str, Counter] = {}
+    for n in groups:
+        r = root(parent, n)
+        votes.setdefault(r, Counter()).update(groups[n]["votes"])
     for n in groups:
         r = root(parent, n)
         g = groups[r]
         name = g["alias"] or best_spelling(g["names"])
         keys[n] = (name, g["type"])
-    return [ArticleMention(c.start, c.end, c.surface, c.label, keys[n]) for c, n in zip(cleaned, member)]
+    frozen = {r: tuple(sorted((t, round(float(v), 3)) for t, v in c.items() if v)) for r, c in votes.items()}
+    return [ArticleMention(c.start, c.end, c.surface, c.label, keys[n], frozen[root(parent, n)])
+            for c, n in zip(cleaned, member)]
+
+
+_HINT_WEIGHT = {"PERSON": PERSON_WORD, "ORG": ORG_WORD, "GPE": STRONG_PLACE}
+_PAREN_BEFORE = re.compile(r"\s*\(\s*")
+
+
+def _is_acronym(surface: str) -> bool:
+    letters = surface.replace(".", "").replace("&", "")
+    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
+
+
+def _letters_in_order(acronym: str, tokens: tuple[str, ...]) -> bool:
+    """Every letter of the acronym starts a word of the long form, in order (words may be skipped:
+    "OECD" = "Organisation for Economic Co-operation and Development")."""
+    letters = acronym.replace(".", "").replace("&", "").casefold()
+    if not letters or letters[0] != tokens[0][:1]:
+        return False
+    i = 0
+    for t in tokens:
+        if i < len(letters) and t[:1] == letters[i]:
+            i += 1
+    return i == len(letters)

@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from newsdesk.entities.aliases import load_aliases
 from newsdesk.entities.article import ArticleMention
-from newsdesk.entities.grouping import best_spelling, join_short_names, root, settle_type
+from newsdesk.entities.article import _is_acronym
+from newsdesk.entities.evidence import place_kind
+from newsdesk.entities.grouping import best_spelling, initials, join_short_names, root, settle_type
 from newsdesk.fingerprint import short_hash
 from newsdesk.names import name_tokens, norm_name
 
@@ -43,6 +45,52 @@ def _existing_rows(existing: "pa.Table | Iterable[Mapping] | None") -> list[dict
         return []
     rows = existing.to_pylist() if hasattr(existing, "to_pylist") else [dict(r) for r in existing]
     return [r for r in rows if r.get("entity_id") and r.get("name")]
+
+
+def _join_acronyms_and_surnames(clusters: Mapping[str, dict], assigned: Mapping[str, str],
+                                parent: Mapping[str, str]) -> dict[str, str]:
+    """Pool parents ('new:<norm>' -> 'new:<norm>') for two kinds of short names, among this run's clusters:
+
+    * an acronym ("FDA") joins the one longer non-PERSON name that some article gave it as a short form (a
+      mention with surface "FDA" resolved to "Food and Drug Administration" in its article), else, for three
+      letters or more, the one ORG name of the corpus with those initials;
+    * a one-word name the model did not call PERSON ("Lutuli" as GPE, no gazetteer place, no alias) joins the
+      one PERSON name of the corpus that ends with it ("Albert Lutuli"), when the cluster has any PERSON vote or
+      is typed as a place.
+    """
+    out: dict[str, str] = {}
+    free = [n for n in clusters if n not in assigned and "new:" + n not in parent]
+    long_by_surface: dict[str, set[str]] = defaultdict(set)
+    by_initials: dict[str, set[str]] = defaultdict(set)
+    last_of_person: dict[str, set[str]] = defaultdict(set)
+    for n, c in clusters.items():
+        if n in assigned or len(c["tokens"]) < 2:
+            continue
+        if c["type"] == "PERSON":
+            last_of_person[c["tokens"][-1]].add(n)
+            continue
+        for sfc in c["surfaces"]:
+            if _is_acronym(sfc):
+                long_by_surface[norm_name(sfc)].add(n)
+        if c["type"] == "ORG":
+            by_initials[initials(c["tokens"], True)].add(n)
+            by_initials[initials(c["tokens"], False)].add(n)
+    for n in free:
+        c = clusters[n]
+        if c["alias"] or len(c["tokens"]) != 1:
+            continue
+        display = best_spelling(c["names"])
+        if c["type"] != "PERSON" and _is_acronym(display):
+            cands = long_by_surface.get(n) or (by_initials.get(n, set()) if len(n) >= 3 else set())
+            if len(cands) == 1:
+                out["new:" + n] = "new:" + next(iter(cands))
+                continue
+        if c["type"] != "PERSON" and not place_kind(display) and (c["type"] in ("GPE", "LOC")
+                                                                   or c["votes"].get("PERSON", 0) > 0):
+            cands = last_of_person.get(n, set())
+            if len(cands) == 1:
+                out["new:" + n] = "new:" + next(iter(cands))
+    return out
 
 
 def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
@@ -77,10 +125,17 @@ def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
         if c is None:
             c = clusters[n] = {"names": Counter(), "name_articles": defaultdict(set), "votes": Counter(),
                                "pinned": a.type if a else None, "alias": a.canonical if a else None,
-                               "tokens": name_tokens(n), "articles": set(), "surfaces": set(), "mentions": 0}
+                               "tokens": name_tokens(n), "articles": set(), "surfaces": set(), "mentions": 0,
+                               "voted": set()}
         c["names"][name] += 1
         c["name_articles"][name].add(k[0])
-        c["votes"][typ] += 1
+        if m.votes:  # the article's votes for its key (model labels + evidence), counted once per article
+            if (k[0], m.key) not in c["voted"]:
+                c["voted"].add((k[0], m.key))
+                for t, v in m.votes:
+                    c["votes"][t] += v
+        else:
+            c["votes"][typ] += 1
         c["articles"].add(k[0])
         c["surfaces"].add(m.surface)
         c["mentions"] += 1
@@ -112,6 +167,7 @@ def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
         pool["old:" + r["entity_id"]] = {"type": r["type"], "tokens": name_tokens(norm_name(r["name"]))}
     fixed = {"old:" + r["entity_id"]: r["entity_id"] for r in old}
     parent = join_short_names(pool, fixed)
+    parent.update(_join_acronyms_and_surnames(clusters, assigned, parent))
 
     def target(pkey: str) -> str:
         """'old:<id>' or 'new:<norm>' of the entity a pool key ends in."""
@@ -128,7 +184,10 @@ def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
             continue
         e = new_entities.setdefault(t, {"names": Counter(), "name_articles": defaultdict(set),
                                          "votes": Counter(), "pinned": None, "alias": None})
-        e["votes"].update(c["votes"])
+        # a short name that joined a fuller one of another type ("Lutuli" tagged GPE -> "Albert Lutuli")
+        # brings its articles, not its type votes
+        if t == "new:" + n or t[4:] not in clusters or clusters[t[4:]]["type"] == c["type"]:
+            e["votes"].update(c["votes"])
         if t == "new:" + n:
             e["names"].update(c["names"])
             for nm, arts in c["name_articles"].items():

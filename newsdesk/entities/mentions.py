@@ -24,8 +24,12 @@ from typing import NamedTuple
 
 from newsdesk.entities.aliases import Alias
 from newsdesk.entities.ner import KEPT
+from newsdesk.entities.evidence import (
+    expand_abbreviation, org_head, org_suffix, place_kind, role_prefix, strip_legal_suffix,
+)
 from newsdesk.lexicon import (
-    CUES, FUNCTION_CAPS, HONORIFICS, ORG_HEADS, PARTICLES_IN_TEXT, PERSON_TITLES, PORTFOLIOS, ROLE_NOUNS,
+    ACRONYM_SKIP, CUES, FUNCTION_CAPS, HONORIFICS, LEGAL_SUFFIXES, ORG_HEADS, ORG_SUFFIXES, PARTICLES_IN_TEXT,
+    PERSON_TITLES, PORTFOLIOS, ROLE_NOUNS,
 )
 from newsdesk.names import is_title_only, name_key, norm_name, strip_honorifics, strip_leading_titles, word_spans
 from newsdesk.spans import EntitySpan
@@ -56,8 +60,9 @@ class CleanMention(NamedTuple):
     start: int
     end: int
     surface: str
-    name: str  # the name this mention stands for (== surface except in coordinations)
+    name: str  # the name this mention stands for (== surface except in coordinations, abbreviations, legal forms)
     label: str
+    hint: str = ""  # a type the cleanup found evidence for: a role word taken off (PERSON), a legal form (ORG) ...
 
 
 def trim(body: str, start: int, end: int, aliases: Mapping[str, Alias] | None = None) -> tuple[int, int]:
@@ -72,8 +77,171 @@ def trim(body: str, start: int, end: int, aliases: Mapping[str, Alias] | None = 
         if m and m.start() > start and (aliases is None or norm_name(body[start:end]) not in aliases):
             end = m.start()
             continue
+        # a quote mark standing alone at the end ("Bill Clinton '", "George W. Bush ''")
+        m = _LONE_QUOTE.search(body, start, end)
+        if m and m.start() > start:
+            end = m.start()
+            continue
         break
     return start, end
+
+
+_LONE_QUOTE = re.compile(r"\s+['’‘`]+$|['’]{2,}$")
+# where a span joins two names: a spaced dash, " v ", "|", a comma, a semicolon
+_DASH_CUT = re.compile(r"\s+(?:[-–—]+|--)\s*|\s*(?:[–—]|--)\s+|\s+[|]\s*")
+_VERSUS = re.compile(r"\s+(?:v|vs|v\.|vs\.)\s+")
+_COMMA = re.compile(r"\s*[,;]\s+")
+_AND = re.compile(r"\s+(?:and|&|or)\s+")
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "esq", "qc", "mp", "obe", "mbe", "cbe"})
+_AFFIX = re.compile(r"(?:ex|pro|anti|non|post|pre|neo|then)[-‐–]", re.IGNORECASE)
+_HANDLE = re.compile(r"(?:RT\s+)?(?:[@#][\w.]+[:\s]+)+")
+_DIGITS = re.compile(r"(?:\s+[\d.,:/-]+)+$")
+_GOV_PREFIX = frozenset({"us", "u s", "united states"})
+
+
+def _capitalised(piece: str) -> bool:
+    """Starts like a name (a capital or a digit: "3M"; "the" aside), and has a capital letter in every word but
+    particles."""
+    words = piece.split()
+    if len(words) > 1 and words[0].casefold() == "the":
+        words = words[1:]
+        piece = " ".join(words)
+    return bool(words) and piece[:1].isupper() and all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in PARTICLES_IN_TEXT or w.lower() in ACRONYM_SKIP
+        for w in words)
+
+
+def _pieces(body: str, start: int, end: int, label: str, aliases: Mapping[str, Alias],
+            person_words: frozenset[str]) -> list[tuple[int, int, str, str, str]]:
+    """Cut a span that joins two names: at a spaced dash (a dropped clause: "Alan Milburn - the"), " v "
+    (teams), "|", a comma or semicolon ("Hulu, Apple TV"; not before "Jr." or "Inc", not inside an organisation
+    name that ends with a legal form: "Kidder, Peabody and Co"), and "and"/"&" between two people or two
+    gazetteer places (not "Food and Drug Administration", "Bosnia and Herzegovina"). Returns
+    (start, end, label, name, hint) pieces, name "" meaning the surface."""
+    text = body[start:end]
+    if not any(c in text for c in ",;-–—|&") and " v" not in text and " and " not in text and " or " not in text:
+        return [(start, end, label, "", "")]
+    out: list[tuple[int, int, str, str, str]] = []
+
+    def split(rx: re.Pattern, s: int, e: int) -> list[tuple[int, int]]:
+        parts, last = [], s
+        for m in rx.finditer(body, s, e):
+            if m.start() > last:
+                parts.append((last, m.start()))
+            last = m.end()
+        parts.append((last, e))
+        return [(a, b) for a, b in parts if b > a]
+
+    for s1, e1 in split(_DASH_CUT, start, end):
+        piece = body[s1:e1]
+        if not piece.split() or not _capitalised(" ".join(piece.split()[:2]) if piece.split()[0] in ("the", "The")
+                                                 else piece.split()[0]):
+            continue  # "the", "he", "nice": the rest of a sentence
+        vs = split(_VERSUS, s1, e1)
+        if len(vs) > 1:  # "Everton v Manchester United": two teams (or two players)
+            for s2, e2 in vs:
+                words = {w.casefold() for w in norm_name(body[s2:e2]).split()}
+                out.append((s2, e2, "PERSON" if words & person_words else "ORG", "", ""))
+            continue
+        commas = split(_COMMA, s1, e1)
+        if len(commas) > 1:
+            tail = norm_name(body[commas[-1][0]:commas[-1][1]])
+            keep_whole = (tail.split()[0] if tail else "") in _NAME_SUFFIXES | LEGAL_SUFFIXES \
+                or org_suffix(piece) or tail in ("dc", "d c") \
+                or not all(_capitalised(body[a:b]) for a, b in commas)
+            if not keep_whole:
+                out.extend((a, b, label, "", "") for a, b in commas)
+                continue
+        ands = split(_AND, s1, e1)
+        if len(ands) == 2 and all(_capitalised(body[a:b]) for a, b in ands):
+            (a1, b1), (a2, b2) = ands
+            left, right = body[a1:b1], body[a2:b2]
+            whole = norm_name(piece)
+            if label == "PERSON" and whole not in aliases and not org_suffix(piece):
+                rw = right.split()
+                if len(left.split()) == 1 and len(rw) >= 2 and left.casefold() != rw[0].casefold():
+                    out.append((a1, b1, label, f"{left} {rw[-1]}", ""))  # "Bill and Hillary Clinton"
+                else:
+                    out.append((a1, b1, label, "", ""))
+                out.append((a2, b2, label, "", ""))
+                continue
+            if whole not in aliases and not place_kind(piece) and not org_suffix(piece) \
+                    and place_kind(left) and place_kind(right):
+                out.extend([(a1, b1, "GPE", "", ""), (a2, b2, "GPE", "", "")])  # "France and Germany"
+                continue
+        out.append((s1, e1, label, "", ""))
+    return out
+
+
+def _strip_front(body: str, start: int, end: int, label: str, aliases: Mapping[str, Alias]) -> tuple[int, str]:
+    """(new start, hint): take off what stands in front of a name without being part of it: a Twitter handle or
+    hashtag, "ex-"/"pro-" ("ex-Yukos"), and on PERSON three words or more long, role, title and nationality
+    words ("Sprinter Kelly Holmes", "Briton Tim Henman", "Tories Ken Clarke", "Lib Dem Norman Baker"; nameparser's
+    titles, lexicon ``role_words``, demonyms, non-PERSON names of the alias table); those give the hint
+    PERSON."""
+    hint = ""
+    m = _HANDLE.match(body, start, end)
+    if m and m.end() < end and body[m.end()].isupper():
+        start = m.end()
+    m = _AFFIX.match(body, start, end)
+    if m and m.end() < end and body[m.end()].isupper():
+        start = m.end()
+    if label != "PERSON":
+        return start, hint
+    for _ in range(3):
+        words = word_spans(body, start, end)
+        if len(words) < 3:
+            break
+        first = body[words[0][0]:words[0][1]]
+        two = body[words[0][0]:words[1][1]]
+        a1, a2 = aliases.get(norm_name(first)), aliases.get(norm_name(two))
+        if len(words) >= 4 and a2 and a2.type not in (None, "PERSON"):
+            start = words[2][0]  # "Lib Dem Norman Baker"
+        elif role_prefix(first) or (a1 and a1.type not in (None, "PERSON")):
+            start = words[1][0]
+        else:
+            break
+        hint = "PERSON"
+    return start, hint
+
+
+def _name_of(surface: str, label: str, aliases: Mapping[str, Alias]) -> tuple[str, str]:
+    """(name, hint) a cleaned surface stands for: a state for a news abbreviation ("Calif." -> California,
+    GPE), the name without its legal form ("Avnet Inc" -> Avnet, ORG), a US government body without "U.S."
+    ("U.S. Securities and Exchange Commission")."""
+    if norm_name(surface) in aliases:
+        return surface, ""
+    state = expand_abbreviation(surface, label)
+    if state:
+        return state, "GPE"
+    if org_suffix(surface) or org_head(surface):
+        name = strip_legal_suffix(surface)
+        words = name.split()
+        for k in (1, 2):
+            rest = words[k:]
+            if (norm_name(" ".join(words[:k])) in _GOV_PREFIX and len(rest) >= 2
+                    and any(w.casefold().rstrip("s") in ORG_SUFFIXES or w.casefold() in ORG_SUFFIXES
+                            or w.casefold() in ORG_HEADS for w in rest)):
+                name = " ".join(rest)
+                break
+        return name, "ORG"
+    return surface, ""
+
+
+def _join_particles(body: str, kept: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Two PERSON spans with only name particles between them are one name ("Cor van" + "der" + "Klugt")."""
+    out: list[tuple[int, int, str]] = []
+    for k in kept:
+        if out and out[-1][2] == "PERSON" and k[2] == "PERSON" and k[0] >= out[-1][1]:
+            gap = body[out[-1][1]:k[0]]
+            prev_last = body[out[-1][0]:out[-1][1]].split()[-1].lower()
+            gap_words = gap.split()
+            if len(gap) <= 12 and "\n" not in gap and all(w.lower() in PARTICLES_IN_TEXT for w in gap_words) \
+                    and (gap_words or prev_last in PARTICLES_IN_TEXT) and (gap.startswith(" ") or not gap):
+                out[-1] = (out[-1][0], k[1], "PERSON")
+                continue
+        out.append(k)
+    return out
 
 
 def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Alias]) -> list[CleanMention]:
@@ -94,6 +262,9 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
             out.append(CleanMention(m.start(1), m.end(1), first, f"{first} {m.group(3)}", head_label))
             out.append(CleanMention(m.start(2), m.end(2), m.group(2), m.group(2), head_label))
         kept = [k for k in kept if k not in taken]
+    kept = _join_particles(body, kept)
+    person_words = frozenset(w for s, e, lab in kept if lab == "PERSON" for w in norm_name(body[s:e]).split()
+                             if len(w) > 2)
     for start, end, label in kept:
         start, end = trim(body, start, end, aliases)
         if start >= end:
@@ -115,14 +286,29 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
         while len(words) > 1 and body[words[-1][0]:words[-1][1]].lower() in ("and", "or", "&"):
             words.pop()
             start, end = trim(body, start, words[-1][1])
-        start = strip_leading_titles(body, start, end, label, aliases)
-        start, end = trim(body, start, end, aliases)
-        surface = body[start:end]
-        if not any(c.isalpha() for c in surface) or len(surface) < 2:
-            continue
-        if label == "PERSON" and is_title_only(surface):
-            continue  # "President", "Supreme Leader": a title without a name
-        out.append(CleanMention(start, end, surface, surface, label))
+        for s, e, lab, name, _ in _pieces(body, start, end, label, aliases, person_words):
+            s, e = trim(body, s, e, aliases)
+            if s >= e:
+                continue
+            piece = (s, e)
+            s, hint = _strip_front(body, s, e, lab, aliases)
+            s = strip_leading_titles(body, s, e, lab, aliases)
+            s, e = trim(body, s, e, aliases)
+            if lab == "PERSON":  # "John Kasich 2"
+                m = _DIGITS.search(body, s, e)
+                if m and m.start() > s:
+                    s, e = trim(body, s, m.start(), aliases)
+            surface = body[s:e]
+            if not any(c.isalpha() for c in surface) or len(surface) < 2:
+                continue
+            if lab == "PERSON" and is_title_only(surface):
+                continue  # "President", "Supreme Leader": a title without a name
+            if name and (s, e) != piece:
+                name = ""  # the piece was trimmed: its coordination name no longer applies
+            if not name:
+                name, h = _name_of(surface, lab, aliases)
+                hint = hint or h
+            out.append(CleanMention(s, e, surface, name, lab, hint))
     out.sort(key=lambda c: (c.start, c.end))
     # drop exact duplicates / nested overlaps (keep the longer, first)
     dedup: list[CleanMention] = []
