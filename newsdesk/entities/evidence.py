@@ -141,9 +141,17 @@ def _last_word(name: str) -> str:
 
 
 def org_suffix(name: str) -> bool:
-    """The name ends with a legal form or an organisation noun ("Avnet Inc", "Harvard University", "Everton FC")."""
+    """The name ends with a legal form (maybe then a ticker: "Cetus Corp CTUS") or an organisation noun ("Avnet
+    Inc", "Harvard University", "Everton FC")."""
+    words = name.replace(",", " ").split()
+    if len(words) < 2:
+        return False
     w = _last_word(name)
-    return len(name.split()) >= 2 and (w in LEGAL_SUFFIXES or w in ORG_SUFFIXES)
+    if w in LEGAL_SUFFIXES or w in ORG_SUFFIXES or w in _ORG_HEAD_ENDS:
+        return True
+    if w == "city" and not place_kind(name) and place_kind(" ".join(words[:-1])):  # "Manchester City", a club
+        return True
+    return len(words) >= 3 and bool(_TICKER.match(words[-1])) and words[-2].strip(".").casefold() in LEGAL_SUFFIXES
 
 
 def org_head(name: str) -> bool:
@@ -152,6 +160,7 @@ def org_head(name: str) -> bool:
     return len(words) >= 3 and words[1].casefold() == "of" and words[0].casefold() in ORG_HEADS
 
 
+_ORG_HEAD_ENDS = ORG_HEADS - {"program", "programme", "government"}
 _TICKER = re.compile(r"^(?:[A-Z]{2,6}(?:\.[A-Z]{1,2})?|<[A-Z.]+>)$")
 
 
@@ -172,10 +181,15 @@ def strip_legal_suffix(name: str) -> str:
     return out if any(c.isalpha() for c in out) else name
 
 
+# nameparser titles that start names more often than they are titles in front of one
+_NOT_PREFIXES = frozenset({"saint", "sainte", "st", "his", "her", "me", "most", "right", "high", "master", "rock",
+                           "blues", "opera", "ra", "po", "pd", "mg", "wp", "vc", "ab", "sn", "bp", "met"})
+
+
 @functools.lru_cache(maxsize=1)
 def _titles() -> frozenset[str]:
     from nameparser.config import CONSTANTS
-    return frozenset(CONSTANTS.titles) | NAME_TITLES | ROLE_WORDS
+    return (frozenset(CONSTANTS.titles) - _NOT_PREFIXES) | NAME_TITLES | ROLE_WORDS
 
 
 @functools.lru_cache(maxsize=1)
@@ -204,10 +218,14 @@ def is_demonym(word: str) -> bool:
     return w[:5] in _stems() and w not in _gazetteer()  # "Jordan" is a country, not a demonym
 
 
-def role_prefix(word: str) -> bool:
-    """``word`` in front of a name is a title, a role or a nationality, not part of the name."""
+def role_prefix(word: str, person: bool = True) -> bool:
+    """``word`` in front of a name is a title, a role or a nationality, not part of the name. With ``person``
+    False (the model did not call the span a person), only titles, roles and demonyms that name a person
+    ("Frenchman"; not "British" as in "British Red Cross")."""
     w = word.strip(".,").casefold()
-    return w in _titles() or is_demonym(w)
+    if w in _titles():
+        return True
+    return is_demonym(w) and (person or w.endswith(("man", "men", "woman", "women")) or w in ("briton", "britons"))
 
 
 def type_evidence(name: str, n: int = 1) -> Counter:

@@ -90,11 +90,15 @@ _LONE_QUOTE = re.compile(r"\s+['’‘`]+$|['’]{2,}$")
 # where a span joins two names: a spaced dash, " v ", "|", a comma, a semicolon
 _DASH_CUT = re.compile(r"\s+(?:[-–—]+|--)\s*|\s*(?:[–—]|--)\s+|\s+[|]\s*")
 _VERSUS = re.compile(r"\s+(?:v|vs|v\.|vs\.)\s+")
+# a lower-case word that is no name particle nor function word: "Federer beat Bernard Tomic"
+_LOWER_WORD = re.compile(r"\s+(?!(?:%s)\s)[a-z][a-z]+(?=\s+[A-Z])" % "|".join(
+    sorted(PARTICLES_IN_TEXT | ACRONYM_SKIP | {"y", "e", "und", "et", "der", "van", "von", "da", "do", "dos", "das"},
+           key=len, reverse=True)))
 _COMMA = re.compile(r"\s*[,;]\s+")
 _AND = re.compile(r"\s+(?:and|&|or)\s+")
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "esq", "qc", "mp", "obe", "mbe", "cbe"})
 _AFFIX = re.compile(r"(?:ex|pro|anti|non|post|pre|neo|then)[-‐–]", re.IGNORECASE)
-_HANDLE = re.compile(r"(?:RT\s+)?(?:[@#][\w.]+[:\s]+)+")
+_HANDLE = re.compile(r"(?:RT\s+)?(?:[@#][\w.]+[:\s]+)+|[Ww]/(?=[A-Z])")
 _DIGITS = re.compile(r"(?:\s+[\d.,:/-]+)+$")
 _GOV_PREFIX = frozenset({"us", "u s", "united states"})
 
@@ -119,7 +123,10 @@ def _pieces(body: str, start: int, end: int, label: str, aliases: Mapping[str, A
     gazetteer places (not "Food and Drug Administration", "Bosnia and Herzegovina"). Returns
     (start, end, label, name, hint) pieces, name "" meaning the surface."""
     text = body[start:end]
-    if not any(c in text for c in ",;-–—|&") and " v" not in text and " and " not in text and " or " not in text:
+    words = text.split()
+    lower = any(w[:1].islower() for w in (words[1:] if words[:1] == ["the"] else words))
+    if not any(c in text for c in ",;-–—|&") and " v" not in text and " and " not in text and " or " not in text \
+            and not lower:
         return [(start, end, label, "", "")]
     out: list[tuple[int, int, str, str, str]] = []
 
@@ -132,11 +139,17 @@ def _pieces(body: str, start: int, end: int, label: str, aliases: Mapping[str, A
         parts.append((last, e))
         return [(a, b) for a, b in parts if b > a]
 
-    for s1, e1 in split(_DASH_CUT, start, end):
-        piece = body[s1:e1]
-        if not piece.split() or not _capitalised(" ".join(piece.split()[:2]) if piece.split()[0] in ("the", "The")
-                                                 else piece.split()[0]):
+    for s1, e1 in [p for a, b in split(_DASH_CUT, start, end) for p in split(_LOWER_WORD, a, b)]:
+        words = word_spans(body, s1, e1)
+        while words and body[words[0][0]].islower() and body[words[0][0]:words[0][1]] != "the":
+            words.pop(0)  # "council of the City of London": lower-case words in front
+        if words and body[words[0][0]:words[0][1]] in ("the", "The") and len(words) > 1 \
+                and body[words[1][0]].islower():
+            words = []
+        if not words or not _capitalised(body[words[0][0]:words[0][1]]) and body[words[0][0]:words[0][1]] != "the":
             continue  # "the", "he", "nice": the rest of a sentence
+        s1 = words[0][0]
+        piece = body[s1:e1]
         vs = split(_VERSUS, s1, e1)
         if len(vs) > 1:  # "Everton v Manchester United": two teams (or two players)
             for s2, e2 in vs:
@@ -186,14 +199,27 @@ def _strip_front(body: str, start: int, end: int, label: str, aliases: Mapping[s
     m = _AFFIX.match(body, start, end)
     if m and m.end() < end and body[m.end()].isupper():
         start = m.end()
-    if label != "PERSON":
-        return start, hint
+    person = label == "PERSON"
     for _ in range(3):
         words = word_spans(body, start, end)
+        if len(words) == 2 and person:  # "Premiership Fulham", "Tories Howard": a non-person name of the alias table
+            a1 = aliases.get(norm_name(body[words[0][0]:words[0][1]]))
+            if a1 and a1.type not in (None, "PERSON") and body[words[1][0]].isupper():
+                start = words[1][0]
+            break
         if len(words) < 3:
             break
         first = body[words[0][0]:words[0][1]]
         two = body[words[0][0]:words[1][1]]
+        if not person:  # "Frenchman Laurent Fignon" tagged ORG: only a person-like rest of two or three words
+            rest = body[words[1][0]:end]
+            whole = body[start:end]
+            if len(words) > 4 or not all(w[:1].isupper() for w in rest.split()) or org_suffix(rest) \
+                    or org_head(rest) or place_kind(rest) or place_kind(whole) or norm_name(whole) in aliases \
+                    or not role_prefix(first, person=False):
+                break
+            start, hint = words[1][0], "PERSON"
+            break
         a1, a2 = aliases.get(norm_name(first)), aliases.get(norm_name(two))
         if len(words) >= 4 and a2 and a2.type not in (None, "PERSON"):
             start = words[2][0]  # "Lib Dem Norman Baker"
