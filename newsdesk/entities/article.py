@@ -27,7 +27,9 @@ from typing import Any
 
 from newsdesk.entities.aliases import load_aliases
 from newsdesk.entities.evidence import ORG_WORD, PERSON_WORD, STRONG_PLACE, type_evidence
-from newsdesk.entities.grouping import best_spelling, initials, join_short_names, root, settle_type
+from newsdesk.entities.grouping import (
+    best_spelling, initials, join_middle_names, join_short_names, root, settle_type,
+)
 from newsdesk.entities.mentions import clean_spans
 from newsdesk.names import is_subname, name_tokens, norm_name
 from newsdesk.spans import EntitySpan
@@ -87,7 +89,9 @@ def resolve_article(body: str, spans: Sequence[EntitySpan], *,
         if not g["alias"]:  # what the name itself says: a gazetteer place, an organisation suffix
             g["votes"].update(type_evidence(best_spelling(g["names"]), sum(g["names"].values())))
         g["type"] = settle_type(g["votes"], g["pinned"])
-    parent = join_short_names(groups, orgs=True)
+    parent = join_middle_names(groups)
+    rest = {n: g for n, g in groups.items() if n not in parent}
+    parent.update(join_short_names(rest, orgs=True))
     # a lone surname the model mislabelled ("Scholz" as GPE) joins the one PERSON of the article it ends
     # or starts; never a name of the alias table
     people = [m for m, h in groups.items() if h["type"] == "PERSON" and len(h["tokens"]) >= 2]

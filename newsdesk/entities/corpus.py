@@ -30,7 +30,9 @@ from newsdesk.entities.aliases import load_aliases
 from newsdesk.entities.article import ArticleMention
 from newsdesk.entities.article import _is_acronym
 from newsdesk.entities.evidence import place_kind
-from newsdesk.entities.grouping import best_spelling, initials, join_short_names, root, settle_type
+from newsdesk.entities.grouping import (
+    best_spelling, initials, join_middle_names, join_short_names, root, settle_type,
+)
 from newsdesk.fingerprint import short_hash
 from newsdesk.names import name_tokens, norm_name
 
@@ -45,6 +47,9 @@ def _existing_rows(existing: "pa.Table | Iterable[Mapping] | None") -> list[dict
         return []
     rows = existing.to_pylist() if hasattr(existing, "to_pylist") else [dict(r) for r in existing]
     return [r for r in rows if r.get("entity_id") and r.get("name")]
+
+
+_SCHOOL_WORDS = frozenset({"university", "college"})
 
 
 def _join_acronyms_and_surnames(clusters: Mapping[str, dict], assigned: Mapping[str, str],
@@ -63,6 +68,14 @@ def _join_acronyms_and_surnames(clusters: Mapping[str, dict], assigned: Mapping[
     long_by_surface: dict[str, set[str]] = defaultdict(set)
     by_initials: dict[str, set[str]] = defaultdict(set)
     last_of_person: dict[str, set[str]] = defaultdict(set)
+    schools: dict[str, set[str]] = defaultdict(set)
+    for n, c in clusters.items():
+        t = c["tokens"]
+        if n not in assigned and c["type"] == "ORG" and len(t) in (2, 3):
+            if len(t) == 2 and t[1] in _SCHOOL_WORDS:
+                schools[t[0]].add(n)  # "harvard university" <- "harvard"
+            elif len(t) == 3 and t[0] in _SCHOOL_WORDS and t[1] == "of":
+                schools[t[2]].add(n)  # "university of cambridge" <- "cambridge" (when typed ORG)
     for n, c in clusters.items():
         if n in assigned or len(c["tokens"]) < 2:
             continue
@@ -85,6 +98,10 @@ def _join_acronyms_and_surnames(clusters: Mapping[str, dict], assigned: Mapping[
             if len(cands) == 1:
                 out["new:" + n] = "new:" + next(iter(cands))
                 continue
+        if c["type"] == "ORG" and len(schools.get(n, ())) == 1 and place_kind(display) in (None, "weak"):
+            # "Harvard" -> "Harvard University" (not "Glasgow", a city, -> "University of Glasgow")
+            out["new:" + n] = "new:" + next(iter(schools[n]))
+            continue
         if c["type"] != "PERSON" and not place_kind(display) and (c["type"] in ("GPE", "LOC")
                                                                    or c["votes"].get("PERSON", 0) > 0):
             cands = last_of_person.get(n, set())
@@ -166,7 +183,8 @@ def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
     for r in old:
         pool["old:" + r["entity_id"]] = {"type": r["type"], "tokens": name_tokens(norm_name(r["name"]))}
     fixed = {"old:" + r["entity_id"]: r["entity_id"] for r in old}
-    parent = join_short_names(pool, fixed)
+    parent = join_middle_names(pool, fixed)
+    parent.update(join_short_names({k: v for k, v in pool.items() if k not in parent}, fixed))
     parent.update(_join_acronyms_and_surnames(clusters, assigned, parent))
 
     def target(pkey: str) -> str:

