@@ -82,9 +82,13 @@ def _gazetteer() -> dict[str, str]:
             strong.add(norm_name(c["capital"]))
     for s in us.states.STATES_AND_TERRITORIES + [us.states.DC]:
         strong.add(norm_name(s.name))
-    for s in pycountry.subdivisions:
+    subs = list(pycountry.subdivisions)
+    kind_of = {s.code: (s.type or "").lower() for s in subs}
+    for s in subs:
         n = norm_name(_clean_geo(s.name))
-        (strong if (s.type or "").lower() in _FIRST_LEVEL and not s.parent_code or " " in n else weak).add(n)
+        # first level: no parent, or a parent that is a nation of the country (England, Scotland, Wales)
+        first = not s.parent_code or kind_of.get(s.parent_code) in ("nation", "country", "province")
+        (strong if (s.type or "").lower() in _FIRST_LEVEL and first or " " in n else weak).add(n)
     for c in gc.get_cities().values():
         n = norm_name(c["name"])
         (strong if c["population"] >= _BIG_CITY or " " in n else medium if c["population"] >= 100_000
@@ -121,7 +125,7 @@ def _abbreviations() -> tuple[dict[str, str], dict[str, str]]:
 
 
 _SHORT_WORDS = {"ill", "miss", "mass", "wash", "ore", "del", "pa", "md", "mo", "va", "ga", "la", "ind", "me", "kan",
-                "conn"}
+                "conn", "ark"}
 
 
 def expand_abbreviation(surface: str, label: str) -> str | None:
@@ -134,7 +138,7 @@ def expand_abbreviation(surface: str, label: str) -> str | None:
     key = s.replace(".", "").replace(" ", "").lower()
     if key in ap:
         # with its period(s) it is the abbreviation; without, only a place label and not a common word
-        if "." in s or (key not in _SHORT_WORDS and (len(key) >= 4 or label in ("GPE", "LOC") and len(key) >= 3)):
+        if "." in s or (key not in _SHORT_WORDS and len(key) >= 3):
             return ap[key]
     if len(s) == 2 and s.isupper() and label in ("GPE", "LOC") and s in postal:
         return postal[s]
@@ -224,13 +228,24 @@ def is_demonym(word: str) -> bool:
     return w[:5] in _stems() and w not in _gazetteer()  # "Jordan" is a country, not a demonym
 
 
+# nameparser titles that are adjectives of organisation names far more often ("British Red Cross")
+_ORG_ADJECTIVES = frozenset({"british", "english", "united", "states", "national", "federal", "royal", "us", "uk",
+                             "civil", "military", "first", "grand", "high", "foreign", "state", "air", "army", "navy",
+                             "police", "political", "social", "catholic", "biblical", "classical", "corporate",
+                             "criminal", "customs", "district", "division", "family", "financial", "group",
+                             "information", "intelligence", "judicial", "kingdom", "legal", "literary", "municipal",
+                             "revenue", "security", "special", "staff", "supreme", "tax", "technical", "television",
+                             "radio", "theatre", "theater", "travel", "world", "software", "business", "ballet",
+                             "baseball", "soccer", "credit", "marketing", "mathematics", "opera", "royal", "senior"})
+
+
 def role_prefix(word: str, person: bool = True) -> bool:
     """``word`` in front of a name is a title, a role or a nationality, not part of the name. With ``person``
     False (the model did not call the span a person), only titles, roles and demonyms that name a person
     ("Frenchman"; not "British" as in "British Red Cross")."""
     w = word.strip(".,").casefold()
     if w in _titles():
-        return True
+        return person or w not in _ORG_ADJECTIVES
     return is_demonym(w) and (person or w.endswith(("man", "men", "woman", "women")) or w in ("briton", "britons"))
 
 

@@ -141,12 +141,14 @@ def _pieces(body: str, start: int, end: int, label: str, aliases: Mapping[str, A
 
     for s1, e1 in [p for a, b in split(_DASH_CUT, start, end) for p in split(_LOWER_WORD, a, b)]:
         words = word_spans(body, s1, e1)
-        while words and body[words[0][0]].islower() and body[words[0][0]:words[0][1]] != "the":
+        while words and body[words[0][0]].islower() and body[words[0][0]:words[0][1]] != "the" \
+                and not _AFFIX.match(body, words[0][0], words[0][1]):
             words.pop(0)  # "council of the City of London": lower-case words in front
-        if words and body[words[0][0]:words[0][1]] in ("the", "The") and len(words) > 1 \
-                and body[words[1][0]].islower():
+        if words and body[words[0][0]:words[0][1]] in ("the", "The") and (len(words) == 1
+                                                                          or body[words[1][0]].islower()):
             words = []
-        if not words or not _capitalised(body[words[0][0]:words[0][1]]) and body[words[0][0]:words[0][1]] != "the":
+        first = body[words[0][0]:words[0][1]] if words else ""
+        if not words or not (_capitalised(first) or first == "the" or _AFFIX.match(first)):
             continue  # "the", "he", "nice": the rest of a sentence
         s1 = words[0][0]
         piece = body[s1:e1]
@@ -289,8 +291,8 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
             out.append(CleanMention(m.start(2), m.end(2), m.group(2), m.group(2), head_label))
         kept = [k for k in kept if k not in taken]
     kept = _join_particles(body, kept)
-    person_words = frozenset(w for s, e, lab in kept if lab == "PERSON" for w in norm_name(body[s:e]).split()
-                             if len(w) > 2)
+    person_words = frozenset(w for s, e, lab in kept if lab == "PERSON" and not _VERSUS.search(body, s, e)
+                             for w in norm_name(body[s:e]).split() if len(w) > 2)
     for start, end, label in kept:
         start, end = trim(body, start, end, aliases)
         if start >= end:
