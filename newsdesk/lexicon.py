@@ -57,6 +57,7 @@ ACRONYM_SKIP = words("acronym_skip")
 LEGAL_SUFFIXES = words("legal_suffixes")
 ORG_SUFFIXES = words("org_suffixes")
 ROLE_WORDS = words("role_words")
+HYPHEN_SUFFIXES = words("hyphen_suffixes")
 
 # ---------------------------------------------------------------------------------------------- quotes
 ROLE_NOUNS = words("role_nouns")

@@ -28,7 +28,7 @@ from newsdesk.entities.evidence import (
     expand_abbreviation, org_head, org_suffix, place_kind, role_prefix, strip_legal_suffix,
 )
 from newsdesk.lexicon import (
-    ACRONYM_SKIP, CUES, FUNCTION_CAPS, HONORIFICS, LEGAL_SUFFIXES, ORG_HEADS, ORG_SUFFIXES, PARTICLES_IN_TEXT,
+    ACRONYM_SKIP, CUES, FUNCTION_CAPS, HONORIFICS, HYPHEN_SUFFIXES, INTRO_WORDS, LEGAL_SUFFIXES, ORG_HEADS, ORG_SUFFIXES, PARTICLES_IN_TEXT,
     PERSON_TITLES, PORTFOLIOS, ROLE_NOUNS,
 )
 from newsdesk.names import is_title_only, name_key, norm_name, strip_honorifics, strip_leading_titles, word_spans
@@ -100,6 +100,7 @@ _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "es
 _AFFIX = re.compile(r"(?:ex|pro|anti|non|post|pre|neo|then)[-‐–]", re.IGNORECASE)
 _HANDLE = re.compile(r"(?:RT\s+)?(?:[@#][\w.]+[:\s]+)+|[Ww]/(?=[A-Z])")
 _DIGITS = re.compile(r"(?:\s+[\d.,:/-]+)+$")
+_HYPHEN_ADJ = re.compile(r"[-‐]([a-z]+)$")
 _GOV_PREFIX = frozenset({"us", "u s", "united states"})
 
 
@@ -188,6 +189,9 @@ def _pieces(body: str, start: int, end: int, label: str, aliases: Mapping[str, A
     return out
 
 
+_SENTENCE_OPENERS = (FUNCTION_CAPS | INTRO_WORDS) - {"the", "i"}
+
+
 def _strip_front(body: str, start: int, end: int, label: str, aliases: Mapping[str, Alias]) -> tuple[int, str]:
     """(new start, hint): take off what stands in front of a name without being part of it: a Twitter handle or
     hashtag, "ex-"/"pro-" ("ex-Yukos"), and on PERSON three words or more long, role, title and nationality
@@ -202,13 +206,20 @@ def _strip_front(body: str, start: int, end: int, label: str, aliases: Mapping[s
     if m and m.end() < end and body[m.end()].isupper():
         start = m.end()
     person = label == "PERSON"
+    words = word_spans(body, start, end)
+    if person and len(words) >= 3 and body[words[0][0]:words[0][1]].casefold() in _SENTENCE_OPENERS:
+        start = words[1][0]  # "Nevertheless Franz Ferdinand"
     for _ in range(3):
         words = word_spans(body, start, end)
-        if len(words) == 2 and person:  # "Premiership Fulham", "Tories Howard": a non-person name of the alias table
-            a1 = aliases.get(norm_name(body[words[0][0]:words[0][1]]))
-            if a1 and a1.type not in (None, "PERSON") and body[words[1][0]].isupper():
-                start = words[1][0]
-            break
+        if len(words) in (2, 3) and person:  # "Premiership Fulham", "Lib Dem MPs": a non-person alias in front
+            moved = False
+            for k in (2, 1):
+                a = aliases.get(norm_name(body[words[0][0]:words[k - 1][1]])) if k < len(words) else None
+                if a and a.type not in (None, "PERSON") and body[words[k][0]].isupper():
+                    start, moved = words[k][0], True
+                    break
+            if moved:
+                continue
         if len(words) < 3:
             break
         first = body[words[0][0]:words[0][1]]
@@ -326,11 +337,15 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
                 m = _DIGITS.search(body, s, e)
                 if m and m.start() > s:
                     s, e = trim(body, s, m.start(), aliases)
+            m = _HYPHEN_ADJ.search(body, s, e)  # "George Bush-style", "US-led"
+            if m and m.group(1).casefold() in HYPHEN_SUFFIXES and m.start() > s:
+                e = m.start()
             surface = body[s:e]
             if not any(c.isalpha() for c in surface) or len(surface) < 2:
                 continue
-            if lab == "PERSON" and is_title_only(surface):
-                continue  # "President", "Supreme Leader": a title without a name
+            if lab == "PERSON" and (is_title_only(surface) or all(
+                    w.endswith("s") and role_prefix(w[:-1]) for w in surface.split())):
+                continue  # "President", "Supreme Leader", "MPs": a title without a name
             if name and (s, e) != piece:
                 name = ""  # the piece was trimmed: its coordination name no longer applies
             if not name:
