@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from newsdesk.entities.aliases import load_aliases
 from newsdesk.entities.article import ArticleMention
 from newsdesk.entities.article import _is_acronym
-from newsdesk.entities.evidence import place_kind
+from newsdesk.entities.evidence import org_head, org_suffix, place_kind
 from newsdesk.entities.grouping import (
     best_spelling, initials, join_middle_names, join_short_names, root, settle_type,
 )
@@ -47,6 +47,26 @@ def _existing_rows(existing: "pa.Table | Iterable[Mapping] | None") -> list[dict
         return []
     rows = existing.to_pylist() if hasattr(existing, "to_pylist") else [dict(r) for r in existing]
     return [r for r in rows if r.get("entity_id") and r.get("name")]
+
+
+def _people_by_first_name(clusters: Mapping[str, dict]) -> None:
+    """A two- or three-word name the model typed ORG or as a place ("Chris Christie", "Carly Fiorina") whose first
+    word starts three or more PERSON names of the corpus (a given name, learned from the corpus) and that no
+    evidence makes an organisation or a place becomes PERSON: its PERSON votes are raised to all its votes."""
+    firsts: Counter = Counter()
+    for c in clusters.values():
+        if c["type"] == "PERSON" and 2 <= len(c["tokens"]) <= 3:
+            firsts[c["tokens"][0]] += 1
+    for c in clusters.values():
+        t = c["tokens"]
+        if c["type"] == "PERSON" or c["pinned"] or not 2 <= len(t) <= 3 or firsts[t[0]] < 3:
+            continue
+        display = best_spelling(c["names"])
+        if not all(w[:1].isupper() for w in display.split()) or org_suffix(display) or org_head(display) \
+                or place_kind(display):
+            continue
+        c["votes"]["PERSON"] += sum(v for k, v in c["votes"].items() if k != "PERSON")
+        c["type"] = settle_type(c["votes"], c["pinned"])
 
 
 _SCHOOL_WORDS = frozenset({"university", "college"})
@@ -98,7 +118,8 @@ def _join_acronyms_and_surnames(clusters: Mapping[str, dict], assigned: Mapping[
             if len(cands) == 1:
                 out["new:" + n] = "new:" + next(iter(cands))
                 continue
-        if c["type"] == "ORG" and len(schools.get(n, ())) == 1 and place_kind(display) in (None, "weak"):
+        if c["type"] == "ORG" and len(schools.get(n, ())) == 1 and place_kind(display) in (None, "weak") \
+                and n not in last_of_person and not c["votes"].get("PERSON"):
             # "Harvard" -> "Harvard University" (not "Glasgow", a city, -> "University of Glasgow")
             out["new:" + n] = "new:" + next(iter(schools[n]))
             continue
@@ -166,6 +187,7 @@ def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
 
     for c in clusters.values():
         c["type"] = settle_type(c["votes"], c["pinned"])
+    _people_by_first_name(clusters)
 
     assigned: dict[str, str] = {}  # cluster norm -> existing entity_id
     for n, c in clusters.items():

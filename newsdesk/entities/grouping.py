@@ -71,7 +71,10 @@ def join_short_names(groups: Mapping[str, dict], fixed: Mapping[str, str] | None
             continue
         typ, toks = g["type"], g["tokens"]
         if typ == "PERSON":
-            cands = sorted(index.get((typ, toks), ()))
+            # a one-word name may start a fuller one ("Kim" of "Kim Jong Un"); longer ones only end it ("Jeb Bush"
+            # is not "Jeb Bush Super", a cut "Jeb Bush Super PAC")
+            cands = sorted(c for c in index.get((typ, toks), ())
+                           if len(toks) == 1 or groups[c]["tokens"][-len(toks):] == toks)
         elif orgs and typ in ("ORG", "FAC", "EVENT") and len(toks) >= 2:
             cands = sorted(c for c in index.get((typ, toks), ()) if groups[c]["first"] < g["first"])
         else:
@@ -96,15 +99,19 @@ def root(parent: Mapping[str, str], n: str) -> str:
 
 def _name_suffixes() -> frozenset[str]:
     from nameparser.config import CONSTANTS
-    return frozenset(CONSTANTS.suffix_acronyms) | frozenset(CONSTANTS.suffix_not_acronyms)
+    # degrees and honours only: a generational suffix names another person ("Donald Trump Jr.")
+    return (frozenset(CONSTANTS.suffix_acronyms) | frozenset(CONSTANTS.suffix_not_acronyms)) - _GENERATIONAL
+
+
+_GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"})
 
 
 _SUFFIXES: list[frozenset[str]] = []
 
 
 def first_last(tokens: tuple[str, ...]) -> tuple[str, str] | None:
-    """(first, last) word of a person's normalized name, a generational or degree suffix left out (nameparser's
-    suffixes: "jr", "iii", "phd"): ("joseph", "biden") for "joseph r biden jr"."""
+    """(first, last) word of a person's normalized name, a degree or honour suffix left out (nameparser's
+    suffixes, not "jr" / "iii", which name another person): ("richard", "dawkins") for "richard dawkins frs"."""
     if not _SUFFIXES:
         _SUFFIXES.append(_name_suffixes())
     toks = list(tokens)
@@ -115,7 +122,7 @@ def first_last(tokens: tuple[str, ...]) -> tuple[str, str] | None:
 
 def join_middle_names(groups: Mapping[str, dict], fixed: Mapping[str, str] | None = None) -> dict[str, str]:
     """parent map: a PERSON name with middle names or initials ("Martin E. Dempsey", "Marvin Lee Minsky",
-    "James B. Comey Jr.") joins the plain first-and-last form ("Martin Dempsey") when that form exists and it
+    "Donald J. Trump") joins the plain first-and-last form ("Martin Dempsey") when that form exists and it
     is the only longer variant of it ("George Bush" with both "George W. Bush" and "George H. W. Bush": none
     joins). Names from the alias table and ``fixed`` groups never get a parent."""
     plain: dict[tuple[str, str], str] = {}

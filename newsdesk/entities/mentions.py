@@ -49,7 +49,8 @@ _DIRECTIONS = r"North|South|East|West|Northern|Southern|Eastern|Western|Upper|Lo
 _COORD = re.compile(rf"\b({_DIRECTIONS})\s+(?:and|or|&)\s+((?:{_DIRECTIONS})\s+([A-Z][\w'’\-]*))")
 
 
-_TITLE_BEFORE = re.compile(r"\b(?:Secretary|Secretaries|Minister|Ministers|Undersecretary)\s+(?:of|for)\s+(?:the\s+)?$")
+_TITLE_BEFORE = re.compile(r"\b(?:[Ss]ecretary|[Ss]ecretaries|[Mm]inister|[Mm]inisters|[Uu]ndersecretary)\s+(?:of|for)\s+"
+                           r"(?:the\s+)?$")
 _TITLE_AFTER = re.compile(r"\s+[Aa]dvis[eo]rs?\s+(?=[A-Z])")  # "National Security adviser Jake Sullivan"
 _PORTFOLIO_TITLE = re.compile(r"\s+(?:[Ss]ecretary|[Mm]inister|[Aa]dvis[eo]r|[Cc]zar|[Cc]hief)\b")
 
@@ -207,8 +208,9 @@ def _strip_front(body: str, start: int, end: int, label: str, aliases: Mapping[s
         start = m.end()
     person = label == "PERSON"
     words = word_spans(body, start, end)
-    if person and len(words) >= 3 and body[words[0][0]:words[0][1]].casefold() in _SENTENCE_OPENERS:
-        start = words[1][0]  # "Nevertheless Franz Ferdinand"
+    if person and len(words) >= 2 and body[words[0][0]:words[0][1]].casefold() in _SENTENCE_OPENERS \
+            and body[words[1][0]].isupper():
+        start = words[1][0]  # "Nevertheless Franz Ferdinand", "Among Latinos"
     for _ in range(3):
         words = word_spans(body, start, end)
         if len(words) in (2, 3) and person:  # "Premiership Fulham", "Lib Dem MPs": a non-person alias in front
