@@ -183,3 +183,23 @@ def test_a_mislabelled_surname_joins_the_one_person_of_the_corpus():
     assert name_of(entities, rows, "b", "Lutuli") == "Albert Lutuli"
     assert name_of(entities, rows, "c", "Washington") == "Washington"  # a place of the gazetteer stays one
     assert {e["name"]: e["type"] for e in entities}["Albert Lutuli"] == "PERSON"
+
+
+def test_generational_suffix_and_cut_names_keep_people_apart():
+    arts = [art("a", "Donald J. Trump spoke.", ("Donald J. Trump", "PERSON")),
+            art("b", "Donald Trump spoke.", ("Donald Trump", "PERSON")),
+            art("c", "Donald Trump Jr. spoke.", ("Donald Trump Jr.", "PERSON")),
+            art("d", "Jeb Bush and the Jeb Bush Super PAC.", ("Jeb Bush", "PERSON"), ("Jeb Bush Super", "PERSON"))]
+    entities, rows = resolve_corpus(arts)
+    assert name_of(entities, rows, "a", "Donald J. Trump") == name_of(entities, rows, "b", "Donald Trump")
+    assert name_of(entities, rows, "c", "Donald Trump Jr.") == "Donald Trump Jr."  # the son
+    assert name_of(entities, rows, "d", "Jeb Bush") == "Jeb Bush"
+
+
+def test_given_names_learned_from_the_corpus_retype_a_person_the_model_called_an_organisation():
+    people = [art(f"p{i}", f"Chris {s} spoke.", (f"Chris {s}", "PERSON")) for i, s in enumerate(("Evans", "Rock", "Pine"))]
+    arts = people + [art("o", "Chris Christie spoke.", ("Chris Christie", "ORG")),
+                     art("u", "Chris Craft Industries grew.", ("Chris Craft Industries", "ORG"))]
+    entities, _ = resolve_corpus(arts)
+    types = {e["name"]: e["type"] for e in entities}
+    assert types["Chris Christie"] == "PERSON" and types["Chris Craft Industries"] == "ORG"
