@@ -208,16 +208,19 @@ _LOWER_OK = {"of", "the", "and", "de", "la", "le", "von", "van", "der", "den", "
 
 
 def junk_flags(e: dict, person_last: dict) -> str:
+    from newsdesk.entities.aliases import load_aliases
     from newsdesk.entities.evidence import org_suffix, place_kind, role_prefix
+    from newsdesk.names import norm_name
     name, typ = e["name"], e["type"]
     flags = []
     words = name.split()
-    if (_DASH.search(name) or " v " in name or " vs " in name or "," in name or any(c.isdigit() for c in name)
+    alias = load_aliases().get(norm_name(name))
+    if (_DASH.search(name) or re.match(r"(?:ex|pro|anti)-", name) or " v " in name or " vs " in name or "," in name or any(c.isdigit() for c in name)
             or any(c in name for c in "\"“”'‘’") and not re.search(r"\w['’]\w", name)
             or any(w[:1].islower() and w.lower() not in _LOWER_OK and "-" not in w for w in words)
             or (typ == "PERSON" and len(words) >= 2 and role_prefix(words[0]))):
         flags.append("J")
-    if typ == "PERSON" and (place_kind(name) or org_suffix(name)):
+    if typ == "PERSON" and (place_kind(name) or org_suffix(name) or (alias and alias.type not in (None, "PERSON"))):
         flags.append("T")
     if typ in ("GPE", "LOC") and len(words) == 1 and words[0].lower() in person_last and not place_kind(name):
         flags.append("T")
@@ -270,8 +273,11 @@ def fast(out: Path, cache: Path, gold, per_set: bool, failures: Path | None, rep
         with open(cache, "wb") as f:
             pickle.dump((spans, t_ner), f)
     t0 = time.perf_counter()
-    from newsdesk.entities.evidence import place_kind, role_prefix
-    place_kind("Paris"), role_prefix("Briton")  # the gazetteers and title lists, loaded once per process
+    try:  # the gazetteers and title lists, loaded once per process (not in code before issue 11)
+        from newsdesk.entities.evidence import place_kind, role_prefix
+        place_kind("Paris"), role_prefix("Briton")
+    except ImportError:
+        pass
     t_load = time.perf_counter() - t0
     t0 = time.perf_counter()
     mentions = [(a["article_id"], resolve_article(a["body"], s) if s else []) for a, s in zip(arts, spans)]

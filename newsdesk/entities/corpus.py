@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsdesk.entities.aliases import load_aliases
 from newsdesk.entities.article import ArticleMention
-from newsdesk.entities.article import _is_acronym
+from newsdesk.entities.article import _is_acronym, _letters_in_order
 from newsdesk.entities.evidence import org_head, org_suffix, place_kind
 from newsdesk.entities.grouping import (
     best_spelling, initials, join_middle_names, join_short_names, root, settle_type,
@@ -103,7 +103,7 @@ def _join_acronyms_and_surnames(clusters: Mapping[str, dict], assigned: Mapping[
             last_of_person[c["tokens"][-1]].add(n)
             continue
         for sfc in c["surfaces"]:
-            if _is_acronym(sfc):
+            if _is_acronym(sfc) and _letters_in_order(sfc, c["tokens"]):
                 long_by_surface[norm_name(sfc)].add(n)
         if c["type"] == "ORG":
             by_initials[initials(c["tokens"], True)].add(n)
