@@ -58,6 +58,7 @@ LEGAL_SUFFIXES = words("legal_suffixes")
 ORG_SUFFIXES = words("org_suffixes")
 ROLE_WORDS = words("role_words")
 HYPHEN_SUFFIXES = words("hyphen_suffixes")
+GOVERNMENT_BODIES = words("government_bodies")
 
 # ---------------------------------------------------------------------------------------------- quotes
 ROLE_NOUNS = words("role_nouns")

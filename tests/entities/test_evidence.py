@@ -203,3 +203,11 @@ def test_given_names_learned_from_the_corpus_retype_a_person_the_model_called_an
     entities, _ = resolve_corpus(arts)
     types = {e["name"]: e["type"] for e in entities}
     assert types["Chris Christie"] == "PERSON" and types["Chris Craft Industries"] == "ORG"
+
+
+def test_us_prefix_of_a_federal_body_and_holding_forms_leave_the_name():
+    body = ("The U.S. Bureau of Land Management and U.S. Steel Corp agreed; Reuters Holdings Plc and "
+            "US Airways Group did not.")
+    ms = article(body, ("U.S. Bureau of Land Management", "ORG"), ("U.S. Steel Corp", "ORG"),
+                 ("Reuters Holdings Plc", "ORG"), ("US Airways Group", "ORG"))
+    assert [m.key[0] for m in ms] == ["Bureau of Land Management", "U.S. Steel", "Reuters", "US Airways Group"]
