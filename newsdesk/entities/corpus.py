@@ -16,9 +16,6 @@ bench/README.md for what phase B ports to the incremental index):
    with those initials; a one-word ORG name joins its one "X University" / "X College" / "University of X"
    ("Harvard"; never a city, nor a surname); a one-word name the model typed as a place (or with some PERSON
    votes) that no gazetteer knows joins the one PERSON name of the corpus it ends ("Lutuli" -> "Albert Lutuli");
-4. a two- or three-word name typed ORG or as a place whose first word starts three or more PERSON names of the
-   corpus becomes PERSON ("Chris Christie"), unless an organisation word or the gazetteer says otherwise.
-
 (Organisations are not otherwise joined across articles: "United Nations" / "United Nations Security Council";
 "University of Alabama" never joins "Alabama".) The type is the alias table's when it pins one, else the
 settlement of the votes: each article's votes for its key (``ArticleMention.votes``: the model's labels and
@@ -46,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from newsdesk.entities.aliases import load_aliases
 from newsdesk.entities.article import ArticleMention
 from newsdesk.entities.article import _is_acronym, _letters_in_order
-from newsdesk.entities.evidence import org_head, org_suffix, place_kind
+from newsdesk.entities.evidence import place_kind
 from newsdesk.entities.grouping import (
     best_spelling, initials, join_middle_names, join_short_names, root, settle_type,
 )
@@ -64,26 +61,6 @@ def _existing_rows(existing: "pa.Table | Iterable[Mapping] | None") -> list[dict
         return []
     rows = existing.to_pylist() if hasattr(existing, "to_pylist") else [dict(r) for r in existing]
     return [r for r in rows if r.get("entity_id") and r.get("name")]
-
-
-def _people_by_first_name(clusters: Mapping[str, dict]) -> None:
-    """A two- or three-word name the model typed ORG or as a place ("Chris Christie", "Carly Fiorina") whose first
-    word starts three or more PERSON names of the corpus (a given name, learned from the corpus) and that no
-    evidence makes an organisation or a place becomes PERSON: its PERSON votes are raised to all its votes."""
-    firsts: Counter = Counter()
-    for c in clusters.values():
-        if c["type"] == "PERSON" and 2 <= len(c["tokens"]) <= 3:
-            firsts[c["tokens"][0]] += 1
-    for c in clusters.values():
-        t = c["tokens"]
-        if c["type"] == "PERSON" or c["pinned"] or not 2 <= len(t) <= 3 or firsts[t[0]] < 3:
-            continue
-        display = best_spelling(c["names"])
-        if not all(w[:1].isupper() for w in display.split()) or org_suffix(display) or org_head(display) \
-                or place_kind(display):
-            continue
-        c["votes"]["PERSON"] += sum(v for k, v in c["votes"].items() if k != "PERSON")
-        c["type"] = settle_type(c["votes"], c["pinned"])
 
 
 _SCHOOL_WORDS = frozenset({"university", "college"})
@@ -204,7 +181,6 @@ def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
 
     for c in clusters.values():
         c["type"] = settle_type(c["votes"], c["pinned"])
-    _people_by_first_name(clusters)
 
     assigned: dict[str, str] = {}  # cluster norm -> existing entity_id
     for n, c in clusters.items():

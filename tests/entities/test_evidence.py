@@ -196,15 +196,6 @@ def test_generational_suffix_and_cut_names_keep_people_apart():
     assert name_of(entities, rows, "d", "Jeb Bush") == "Jeb Bush"
 
 
-def test_given_names_learned_from_the_corpus_retype_a_person_the_model_called_an_organisation():
-    people = [art(f"p{i}", f"Chris {s} spoke.", (f"Chris {s}", "PERSON")) for i, s in enumerate(("Evans", "Rock", "Pine"))]
-    arts = people + [art("o", "Chris Christie spoke.", ("Chris Christie", "ORG")),
-                     art("u", "Chris Craft Industries grew.", ("Chris Craft Industries", "ORG"))]
-    entities, _ = resolve_corpus(arts)
-    types = {e["name"]: e["type"] for e in entities}
-    assert types["Chris Christie"] == "PERSON" and types["Chris Craft Industries"] == "ORG"
-
-
 def test_us_prefix_of_a_federal_body_and_holding_forms_leave_the_name():
     body = ("The U.S. Bureau of Land Management and U.S. Steel Corp agreed; Reuters Holdings Plc and "
             "US Airways Group did not.")
