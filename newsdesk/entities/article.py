@@ -135,9 +135,12 @@ def resolve_article(body: str, spans: Sequence[EntitySpan], *,
             parent[n] = cands[0]
     keys: dict[str, tuple[str, str]] = {}
     votes: dict[str, Counter] = {}
-    for n in groups:
+    for n in groups:  # a short name joined from another type ("Winans" tagged NORP) brings no votes
         r = root(parent, n)
-        votes.setdefault(r, Counter()).update(groups[n]["votes"])
+        if n == r or groups[n]["type"] == groups[r]["type"]:
+            votes.setdefault(r, Counter()).update(groups[n]["votes"])
+        else:
+            votes.setdefault(r, Counter())
     for n in groups:
         r = root(parent, n)
         g = groups[r]

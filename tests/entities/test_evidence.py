@@ -202,3 +202,12 @@ def test_us_prefix_of_a_federal_body_and_holding_forms_leave_the_name():
     ms = article(body, ("U.S. Bureau of Land Management", "ORG"), ("U.S. Steel Corp", "ORG"),
                  ("Reuters Holdings Plc", "ORG"), ("US Airways Group", "ORG"))
     assert [m.key[0] for m in ms] == ["Bureau of Land Management", "U.S. Steel", "Reuters", "US Airways Group"]
+
+
+def test_a_short_name_of_another_type_brings_no_votes_to_the_full_name():
+    body = "R. Foster Winans appealed. Winans said so, and Winans left."
+    ms = article(body, ("R. Foster Winans", "PERSON"), ("Winans", "NORP"))
+    assert {m.key for m in ms} == {("R. Foster Winans", "PERSON")}
+    assert dict(ms[0].votes) == {"PERSON": 1.0}
+    entities, _ = resolve_corpus([("a", ms)])
+    assert [(e["name"], e["type"]) for e in entities] == [("R. Foster Winans", "PERSON")]
