@@ -253,7 +253,7 @@ def role_prefix(word: str, person: bool = True) -> bool:
     False (the model did not call the span a person), only titles, roles and demonyms that name a person
     ("Frenchman"; not "British" as in "British Red Cross")."""
     w = word.strip(".,").casefold()
-    if w in _titles():
+    if w in _titles() or (person and len(w) > 3 and w.endswith("s") and w[:-1] in _titles()):  # "Presidents"
         return person or w not in _ORG_ADJECTIVES
     return is_demonym(w) and (person or w.endswith(("man", "men", "woman", "women")) or w in ("briton", "britons"))
 

@@ -62,6 +62,9 @@ def test_role_title_and_nationality_words_leave_the_name_and_count_as_person_evi
     ms = article("Lib Dem Norman Baker and Tories Ken Clarke spoke.", ("Lib Dem Norman Baker", "PERSON"),
                  ("Tories Ken Clarke", "PERSON"))
     assert [m.surface for m in ms] == ["Norman Baker", "Ken Clarke"]
+    ms = article("Republican Donald Trump and Billionaire Tom Steyer met.", ("Republican Donald Trump", "PERSON"),
+                 ("Billionaire Tom Steyer", "PERSON"))
+    assert [m.surface for m in ms] == ["Donald Trump", "Tom Steyer"]
 
 
 def test_spans_are_cut_at_dashes_versus_commas_conjunctions_and_lower_case_words():
