@@ -25,6 +25,7 @@ one article's majority.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ from newsdesk.entities.grouping import (
     best_spelling, initials, join_middle_names, join_short_names, root, settle_type,
 )
 from newsdesk.entities.mentions import clean_spans
+from newsdesk.lexicon import FUNCTION_CAPS
 from newsdesk.names import is_subname, name_tokens, norm_name
 from newsdesk.spans import EntitySpan
 
@@ -147,8 +149,58 @@ def resolve_article(body: str, spans: Sequence[EntitySpan], *,
         name = g["alias"] or best_spelling(g["names"])
         keys[n] = (name, g["type"])
     frozen = {r: tuple(sorted((t, round(float(v), 3)) for t, v in c.items() if v)) for r, c in votes.items()}
-    return [ArticleMention(c.start, c.end, c.surface, c.label, keys[n], frozen[root(parent, n)])
-            for c, n in zip(cleaned, member)]
+    out = [ArticleMention(c.start, c.end, c.surface, c.label, keys[n], frozen[root(parent, n)])
+           for c, n in zip(cleaned, member)]
+    out.extend(_repeats(body, cleaned, member, groups, keys, frozen, parent))
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+_WORDISH = re.compile(r"[\w'’\-]")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“‘]\s*)$")
+
+
+def _repeats(body: str, cleaned, member, groups, keys, frozen, parent) -> list[ArticleMention]:
+    """Mentions the model missed of a name the article already has: another occurrence of a surface of one of its
+    entities, or of the surname of one of its people ("Wiesel" after "Elie Wiesel"), capitalised as written,
+    standing alone (not inside a word or another mention). Their label is "" (no model label) and they cast no
+    votes. A form two entities of the article share, a function word ("May") or a form shorter than three letters
+    is left alone."""
+    forms: dict[str, set[str]] = {}
+    surnames: set[str] = set()
+    seen = Counter(c.surface for c in cleaned)
+    for c, n in zip(cleaned, member):
+        r = root(parent, n)
+        # one word: only a name the model found twice or more, or an acronym ("Film", "King" once: no)
+        if " " in c.surface or seen[c.surface] >= 2 or (c.surface.isupper() and len(c.surface) >= 3):
+            forms.setdefault(c.surface, set()).add(r)
+        g = groups[r]
+        if g["type"] == "PERSON" and len(g["tokens"]) >= 2:
+            last = c.surface.split()[-1] if len(c.surface.split()) >= 2 else ""
+            if last and last[:1].isupper() and last.casefold() == g["tokens"][-1]:
+                forms.setdefault(last, set()).add(r)
+                surnames.add(last)
+    forms = {f: rs for f, rs in forms.items()
+             if len(rs) == 1 and len(f) >= 3 and f.casefold() not in FUNCTION_CAPS and any(ch.isupper() for ch in f)}
+    if not forms:
+        return []
+    taken = sorted((c.start, c.end) for c in cleaned)
+    starts = [a for a, _ in taken]
+    rx = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    out: list[ArticleMention] = []
+    for m in rx.finditer(body):
+        a, b = m.start(), m.end()
+        if (a > 0 and _WORDISH.match(body[a - 1])) or (b < len(body) and _WORDISH.match(body[b])
+                                                        and not body.startswith(("'s", "’s"), b)):
+            continue
+        if " " not in m.group() and m.group() not in surnames and _SENTENCE_START.search(body, max(0, a - 3), a):
+            continue  # a capitalised word opening a sentence may be any word
+        i = bisect.bisect_right(starts, a) - 1
+        if (i >= 0 and taken[i][1] > a) or (i + 1 < len(taken) and taken[i + 1][0] < b):
+            continue  # inside or across a mention the model found
+        r = next(iter(forms[m.group()]))
+        out.append(ArticleMention(a, b, m.group(), "", keys[r], frozen[root(parent, r)]))
+    return out
 
 
 _HINT_WEIGHT = {"PERSON": PERSON_WORD, "ORG": ORG_WORD, "GPE": STRONG_PLACE}

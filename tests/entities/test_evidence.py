@@ -214,3 +214,22 @@ def test_a_short_name_of_another_type_brings_no_votes_to_the_full_name():
     assert dict(ms[0].votes) == {"PERSON": 1.0}
     entities, _ = resolve_corpus([("a", ms)])
     assert [(e["name"], e["type"]) for e in entities] == [("R. Foster Winans", "PERSON")]
+
+
+def test_repeats_of_a_name_the_model_missed_become_mentions():
+    body = ("Elie Wiesel spoke in Paris. Later Wiesel and the Hartford Courant agreed. Film critics, said Wiesel, "
+            "like the Hartford Courant. Film is art.")
+
+    def first(text, label):
+        i = body.index(text)
+        return EntitySpan(i, i + len(text), label, text)
+
+    ms = resolve_article(body, [first("Elie Wiesel", "PERSON"), first("Paris", "GPE"),
+                                first("Hartford Courant", "ORG"), first("Film", "ORG")])
+    got = [(m.surface, m.key[0], m.label) for m in ms]
+    assert got == [("Elie Wiesel", "Elie Wiesel", "PERSON"), ("Paris", "Paris", "GPE"),
+                   ("Wiesel", "Elie Wiesel", ""), ("Hartford Courant", "Hartford Courant", "ORG"),
+                   ("Film", "Film", "ORG"), ("Wiesel", "Elie Wiesel", ""), ("Hartford Courant", "Hartford Courant", "")]
+    assert all(body[m.start:m.end] == m.surface for m in ms)
+    # "Film" (found once) is not repeated: a capitalised common word; no votes from repeats
+    assert ms[2].votes == ms[0].votes
