@@ -254,7 +254,7 @@ def report(ents: dict, types: list[str], top: int) -> dict:
 # -------------------------------------------------------------------------------------- fast dev loop
 
 def fast(out: Path, cache: Path, gold, per_set: bool, failures: Path | None, report_types, top: int,
-         timing: bool) -> None:
+         timing: bool, ner_sample: int = 0) -> None:
     """NER once over the kept English articles of a curated store (spans cached in ``cache``), then the entity
     steps exactly as the pipeline runs them (``resolve_article`` per article, one ``resolve_corpus``)."""
     from newsdesk.entities import load_nlp, ner_spans, resolve_article, resolve_corpus
@@ -285,6 +285,23 @@ def fast(out: Path, cache: Path, gold, per_set: bool, failures: Path | None, rep
     t0 = time.perf_counter()
     entities, rows = resolve_corpus(mentions)
     t_corpus = time.perf_counter() - t0
+    if timing and ner_sample:
+        # same window: NER and the entity steps on the same sample, interleaved in slices of 50 articles
+        from newsdesk.entities import load_nlp, ner_spans
+        nlp = load_nlp()
+        sample = arts[:ner_sample]
+        tn = ta = 0.0
+        for i in range(0, len(sample), 50):
+            part = sample[i:i + 50]
+            t0 = time.perf_counter()
+            sp = ner_spans(nlp, [a["body"] for a in part])
+            tn += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            ms = [(a["article_id"], resolve_article(a["body"], x) if x else []) for a, x in zip(part, sp)]
+            resolve_corpus(ms)
+            ta += time.perf_counter() - t0
+        print(f"sample of {len(sample)} articles: NER {tn:.2f} s; resolve_article + resolve_corpus {ta:.2f} s "
+              f"({100 * ta / tn:.1f}% of NER)")
     if timing:
         print(f"{len(arts)} articles: NER {t_ner:.1f} s (cached run); resolve_article {t_art:.2f} s "
               f"({100 * t_art / t_ner:.1f}% of NER); resolve_corpus {t_corpus:.2f} s ({100 * t_corpus / t_ner:.1f}%); "
@@ -315,6 +332,8 @@ def main(argv=None) -> int:
         if name == "fast":
             p.add_argument("--cache", type=Path, required=True)
             p.add_argument("--timing", action="store_true")
+            p.add_argument("--ner-sample", type=int, default=0,
+                           help="with --timing: also time NER and the entity steps on this many articles, interleaved")
     a = ap.parse_args(argv)
     if a.cmd == "prepare":
         a.raw.mkdir(parents=True, exist_ok=True)
@@ -323,7 +342,7 @@ def main(argv=None) -> int:
         return 0
     types = [t for t in a.types.split(",") if t]
     if a.cmd == "fast":
-        fast(a.out, a.cache, a.gold, a.per_set, a.failures, types, a.top, a.timing)
+        fast(a.out, a.cache, a.gold, a.per_set, a.failures, types, a.top, a.timing, a.ner_sample)
         return 0
     if a.cmd == "run":
         from newsdesk.local import curate_local

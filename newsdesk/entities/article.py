@@ -157,6 +157,7 @@ def resolve_article(body: str, spans: Sequence[EntitySpan], *,
 
 
 _WORDISH = re.compile(r"[\w'’\-]")
+_CAP_WORD = re.compile(r"(?<![\w'’\-])[A-Z][\w'’\-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“‘]\s*)$")
 
 
@@ -184,22 +185,32 @@ def _repeats(body: str, cleaned, member, groups, keys, frozen, parent) -> list[A
              if len(rs) == 1 and len(f) >= 3 and f.casefold() not in FUNCTION_CAPS and any(ch.isupper() for ch in f)}
     if not forms:
         return []
+    # candidates by their first capitalised word: one pass over the body's capitalised words
+    by_first: dict[str, list[str]] = {}
+    for f in sorted(forms, key=len, reverse=True):
+        m = _CAP_WORD.match(f)
+        if m:
+            by_first.setdefault(m.group(), []).append(f)
     taken = sorted((c.start, c.end) for c in cleaned)
     starts = [a for a, _ in taken]
-    rx = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
     out: list[ArticleMention] = []
-    for m in rx.finditer(body):
-        a, b = m.start(), m.end()
-        if (a > 0 and _WORDISH.match(body[a - 1])) or (b < len(body) and _WORDISH.match(body[b])
-                                                        and not body.startswith(("'s", "’s"), b)):
+    for w in _CAP_WORD.finditer(body):
+        a = w.start()
+        f = next((f for f in by_first.get(w.group(), ()) if body.startswith(f, a)), None)
+        if f is None:
             continue
-        if " " not in m.group() and m.group() not in surnames and _SENTENCE_START.search(body, max(0, a - 3), a):
+        b = a + len(f)
+        if b < len(body) and _WORDISH.match(body[b]) and not body.startswith(("'s", "’s"), b):
+            continue
+        if " " not in f and f not in surnames and _SENTENCE_START.search(body, max(0, a - 3), a):
             continue  # a capitalised word opening a sentence may be any word
         i = bisect.bisect_right(starts, a) - 1
         if (i >= 0 and taken[i][1] > a) or (i + 1 < len(taken) and taken[i + 1][0] < b):
             continue  # inside or across a mention the model found
-        r = next(iter(forms[m.group()]))
-        out.append(ArticleMention(a, b, m.group(), "", keys[r], frozen[root(parent, r)]))
+        r = next(iter(forms[f]))
+        out.append(ArticleMention(a, b, f, "", keys[r], frozen[root(parent, r)]))
+        taken.insert(i + 1, (a, b))
+        starts.insert(i + 1, a)
     return out
 
 

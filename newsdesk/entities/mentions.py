@@ -215,6 +215,8 @@ def _strip_front(body: str, start: int, end: int, label: str, aliases: Mapping[s
     titles, lexicon ``role_words``, demonyms, non-PERSON names of the alias table); those give the hint
     PERSON."""
     hint = ""
+    if " " not in body[start:end] and "-" not in body[start:end] and "/" not in body[start:end]:
+        return start, hint  # one word: nothing in front of it
     m = _HANDLE.match(body, start, end)
     if m and m.end() < end and body[m.end()].isupper():
         start = m.end()
@@ -271,6 +273,8 @@ def _name_of(surface: str, label: str, aliases: Mapping[str, Alias]) -> tuple[st
     if state:
         return state, "GPE"
     words = surface.split()
+    if len(words) < 2:
+        return surface, ""
     for k in (1, 2):  # "U.S. Bureau of Land Management", "United States National Academy of Sciences"
         rest = words[k:]
         if (len(rest) >= 2 and norm_name(" ".join(words[:k])) in _GOV_PREFIX and rest[0][:1].isupper()
