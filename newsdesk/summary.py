@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from newsdesk import schema
 
 if TYPE_CHECKING:
-    from newsdesk.assemble import Plan
-    from newsdesk.enrich import Enriched
+    from newsdesk.enrich import EnrichResult
+    from newsdesk.plan import Plan
 
 MAX_LISTED_ERRORS = 20
 
@@ -24,6 +24,7 @@ class RunSummary:
     files_seen: int
     files_new: int
     files_known: int
+    files_unread: int
     articles: int
     duplicates: int
     duplicates_near: int
@@ -45,17 +46,19 @@ class RunSummary:
     @classmethod
     def from_plan(cls, plan: Plan, *, raw: str, out: str) -> RunSummary:
         return cls(raw=raw, out=out, run_id=plan.run_id, files_seen=plan.files_seen,
-                   files_new=plan.files_new, files_known=plan.known, articles=len(plan.kept),
-                   duplicates=len(plan.duplicates),
-                   duplicates_near=sum(d["method"] == "near" for d in plan.duplicates),
+                   files_new=plan.files_new, files_known=plan.known, files_unread=plan.unread,
+                   articles=plan.articles,
+                   duplicates=plan.duplicates.num_rows, duplicates_near=plan.duplicates_near,
                    rejects=len(plan.rejects),
                    reject_reasons=dict(sorted(Counter(r.reason for r in plan.rejects).items())),
-                   languages=dict(sorted(Counter(p.language for p in plan.kept).items())))
+                   languages=dict(plan.languages))
 
-    def add_enriched(self, enriched: Enriched) -> None:
+    def add_enriched(self, enriched: EnrichResult) -> None:
         self.ner_skipped = enriched.ner_skipped
         self.enrich_errors = len(enriched.errors)
         self.errors = dict(sorted(enriched.errors.items())[:MAX_LISTED_ERRORS])
+        self.quotes = enriched.quotes
+        self.entity_mentions = enriched.mentions
 
     def runs_row(self, *, started: datetime, finished: datetime, flow_run_id: str | None,
                  code_version: str) -> dict:
@@ -77,7 +80,8 @@ class RunSummary:
 
     def markdown(self) -> str:
         rows = [("files seen", self.files_seen), ("new files", self.files_new),
-                ("already curated", self.files_known), ("articles", self.articles),
+                ("already curated", self.files_known), ("of which not read (unchanged)", self.files_unread),
+                ("articles", self.articles),
                 ("duplicates (near)", f"{self.duplicates} ({self.duplicates_near})"),
                 ("rejects", self.rejects), ("quotes", self.quotes),
                 ("entity mentions", self.entity_mentions), ("entities in store", self.entities),

@@ -102,7 +102,7 @@ def test_broken_offsets_fail(store_copy):
 
 def test_schema_drift_fails(store_copy):
     _, out = store_copy
-    rewrite(out, "entities", lambda t: t.drop_columns(["aliases"]))
+    rewrite(out, "entities", lambda t: t.drop_columns(["name_key"]))
     res = validate(out)
     assert res.exit_code != 0
     assert "differs from schemas/entities.toml" in res.output

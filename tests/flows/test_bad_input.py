@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.prepare import prepare_batch
+from newsdesk.prepare import prepare_batch, read_staged
 from newsdesk.store import Store
 from tests.flows.opshelp import article_text
 
@@ -147,8 +147,8 @@ def test_file_vanishing_mid_run(tmp_path):
     (tmp_path / "here.txt").write_text(article_text(1), encoding="utf-8")
     (tmp_path / "gone.txt").write_text(article_text(2), encoding="utf-8")
     (tmp_path / "gone.txt").unlink()
-    result = prepare_batch(tmp_path, ["here.txt", "gone.txt"], {}, MAX_BYTES)
-    assert [p.source_path for p in result.prepared] == ["here.txt"]
+    result = prepare_batch(tmp_path, ["here.txt", "gone.txt"], {}, MAX_BYTES, tmp_path / "stage", "0")
+    assert [p.source_path for p in read_staged(tmp_path / "stage", "0")] == ["here.txt"]
     assert [(r.path, r.reason) for r in result.rejects] == [("gone.txt", "vanished")]
 
 
@@ -158,5 +158,5 @@ def test_file_changed_mid_run(tmp_path):
     p.write_text(article_text(3), encoding="utf-8")
     p.write_text(article_text(4), encoding="utf-8")  # the batch reads whatever is there now
     import hashlib
-    result = prepare_batch(tmp_path, ["a.txt"], {}, MAX_BYTES)
-    assert result.prepared[0].source_sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
+    prepare_batch(tmp_path, ["a.txt"], {}, MAX_BYTES, tmp_path / "stage", "0")
+    assert read_staged(tmp_path / "stage", "0")[0].source_sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
