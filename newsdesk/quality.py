@@ -28,10 +28,12 @@ from __future__ import annotations
 import functools
 import importlib
 import math
+import operator
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any
 
@@ -113,17 +115,26 @@ class PageRule:
     kind: str
     description: str
     patterns: tuple[str, ...]
-    regex: re.Pattern[str]          # the patterns as one alternation, matched at the start of a line
+    search_patterns: tuple[str, ...]
+    regex: re.Pattern[str]          # the patterns as one alternation, matched at the start of a line/sentence
     max_words: int                  # only documents of at most this many words (title included)
     max_line_words: int             # a line longer than this never counts as a hit
     min_share: float                # hit lines hold at least this share of the document's words
     min_hits: int                   # at least this many hit lines
     count_headlines: bool = False   # headline-like lines (short, no sentence) count toward min_share too
+    search_regex: re.Pattern[str] | None = None  # search_patterns: may match anywhere in the line/sentence
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
 
-    def line_hits(self, line: str, n_words: int) -> bool:
-        return n_words <= self.max_line_words and self.regex.match(line) is not None
+    def line_hits(self, unit: str, n_words: int | None = None) -> bool:
+        """Does this line (or sentence of a line) count for the rule?"""
+        if n_words is None:
+            n_words = len(unit.split())
+        if n_words > self.max_line_words:
+            return False
+        if self.regex.match(unit) is not None:
+            return True
+        return self.search_regex is not None and self.search_regex.search(unit) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,19 +184,23 @@ def _build_page(raw: Mapping[str, Any], where: str) -> PageRule:
     if not name.startswith("page.") or not patterns:
         raise ValueError(f"{where} ({name}): a page rule is named 'page.<x>' and has patterns")
     flags = 0 if raw.get("case_sensitive", False) else re.IGNORECASE
+    search = tuple(str(p) for p in raw.get("search_patterns", ()))
     try:
-        for p in patterns:
+        for p in (*patterns, *search):
             re.compile(p, flags)
         regex = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+        search_regex = re.compile("|".join(f"(?:{p})" for p in search), flags) if search else None
     except re.error as e:
         raise ValueError(f"{where} ({name}): bad pattern: {e}") from None
     min_share = float(raw.get("min_share", 0.3))
     if not 0.0 <= min_share <= 1.0:
         raise ValueError(f"{where} ({name}): min_share must be within [0, 1]")
     return PageRule(
-        name=name, kind=kind, description=str(raw.get("description", kind)), patterns=patterns, regex=regex,
+        name=name, kind=kind, description=str(raw.get("description", kind)), patterns=patterns,
+        search_patterns=search, regex=regex,
         max_words=max_words, max_line_words=int(raw.get("max_line_words", 30)), min_share=min_share,
         min_hits=int(raw.get("min_hits", 1)), count_headlines=bool(raw.get("count_headlines", False)),
+        search_regex=search_regex,
         examples=tuple(raw.get("examples", ())),
         counter_examples=tuple(raw.get("counter_examples", ())))
 
@@ -245,7 +260,10 @@ def stop_words(language: str) -> frozenset[str] | None:
 
 # ---------------------------------------------------------------------------------------------- statistics
 
-_WORD = re.compile(r"[^\W_]+(?:['’.,/:-][^\W_]+)*")
+#: Punctuation stripped from both ends of a whitespace token to get a word (a token of only these is no word).
+_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»‹›„‚—–‐‑‒―…•·▪●◦‣∙′″°§¶†‡¡¿«»©®™€£¥¢→←↑↓★☆✓✔✗✘"
+_strip_punct = operator.methodcaller("strip", _PUNCT)
+_first = operator.itemgetter(0)
 _ALPHA = re.compile(r"[^\W\d_]")
 _CLOSERS = "\"'”’»)]*_"
 _TERMINAL = ".!?…。！？؟।"
@@ -253,13 +271,15 @@ _TERMINAL = ".!?…。！？؟।"
 # (not after a one- or two-digit list number: '1. Why your mortgage ...' is a list item, not a sentence end)
 _SENTENCE_BREAK = re.compile(
     r"(?<!\s\d)(?<!\s\d\d)(?<!^\d)(?<!^\d\d)[.!?…。！？؟।][\"'”’»)\]]*(?:\s+[\"'“‘«(\[]?[^\W_a-z]|$)")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…。！？])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[^\W_a-z])")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*$")
 _BULLET = re.compile(r"[•·▪●◦‣∙*\-–—>]\s")
 _TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]{0,300})?/?>")
 _JSON_KEY = re.compile(r"[\"'][\w $.-]{1,40}[\"']\s*:")
 _CODE = re.compile(r"^(?:[{}\[\]]|<\?|<!|//|/\*|#include|function\b|var |const |let |def |import |SELECT\b)")
 _CHAR_RUN = re.compile(r"(\S)\1{15,}")
-_LOREM = re.compile(r"\blorem\s+ipsum\b", re.IGNORECASE)
+_MARKUP_CHARS = re.compile(r"[<>{}\[\]|\t]")
+_BULLET_START = frozenset("•·▪●◦‣∙*-–—>")
 _LOREM_WORDS = frozenset(
     "lorem ipsum dolor sit amet consectetur consectetuer adipiscing adipisicing elit sed do eiusmod tempor "
     "incididunt ut labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris "
@@ -278,6 +298,7 @@ class Stats:
 
     lines: int                 # body paragraphs
     words: int                 # words (runs of letters/digits, inner ' . , / : - allowed)
+    tokens: int                # whitespace tokens (the unit of sentence_words / table_words)
     mean_word_length: float
     alpha_words: int           # words with at least one letter
     stop_words: int | None     # words in the detected language's stop-word list (None: no list / no spaces)
@@ -286,9 +307,9 @@ class Stats:
     ellipsis_lines: int        # lines ending in '...' / '…'
     dup_lines: int             # lines identical to an earlier line
     sentence_lines: int        # lines with >= 3 words that end a sentence (C4) or contain a sentence break
-    sentence_words: int        # words in those lines
+    sentence_words: int        # tokens in those lines
     table_lines: int           # symbol / number / CSV / markup / code lines
-    table_words: int
+    table_words: int           # tokens in those lines
     chars: int                 # characters of the body
     char_run_chars: int        # characters in runs of >= 16 identical non-space characters
     longest_char_run: int
@@ -325,80 +346,113 @@ def _is_table_line(line: str, words: list[str], n_alpha: int) -> bool:
     return False
 
 
-def measure(paragraphs: Sequence[str], language: str = "en") -> Stats:
-    """Text statistics of a body (see :class:`Stats`). Pure; ~0.1-0.5 ms for an 800-word article."""
+def measure(paragraphs: Sequence[str], language: str = "en",
+            line_tokens: Sequence[Sequence[str]] | None = None, stop_limit: int | None = None) -> Stats:
+    """Text statistics of a body (see :class:`Stats`). Pure; ~0.1-0.2 ms for an 800-word article.
+
+    ``line_tokens``: ``[p.split() for p in paragraphs]`` when the caller already has it. ``stop_limit``: stop
+    counting stop words once this many are found (the rule only asks "fewer than N?"); None counts them all.
+    """
     no_spaces = language in NO_SPACE_LANGUAGES
     stops = None if no_spaces else stop_words(language)
     if stops is not None and language != "en":
         # a wrongly tagged English text (short, full of names) keeps its English stop words; a non-English text
         # is judged by its own list (English words only ever help it pass, never make it fail)
-        stops = stops | (stop_words("en") or frozenset())
-    words_total = chars_total = alpha_total = stop_total = 0
-    hashes = bullets = ellipsis_lines = sentence_lines = sentence_words = table_lines = table_words = 0
-    seen: set[str] = set()
-    dup = 0
-    all_words: list[str] = []
-    for line in paragraphs:
-        words = _WORD.findall(line)
-        n = len(words)
-        if no_spaces:
-            n = max(n, math.ceil(len(_CJK.findall(line)) / 2))  # ~2 characters a word (Chinese, Japanese, Thai)
-        n_alpha = sum(1 for w in words if _ALPHA.search(w))
-        words_total += n
-        alpha_total += n_alpha if not no_spaces else n
-        chars_total += sum(map(len, words))
-        if stops is not None:
-            stop_total += sum(1 for w in words if w.lower() in stops)
-        hashes += line.count("#") + line.count("...") + line.count("…")
-        if _BULLET.match(line):
-            bullets += 1
-        if _ELLIPSIS_END.search(line):
-            ellipsis_lines += 1
-        if line in seen:
-            dup += 1
+        stops = _with_english(language)
+    if line_tokens is None:
+        line_tokens = [p.split() for p in paragraphs]
+    tokens = list(chain.from_iterable(line_tokens))
+    # words: whitespace tokens stripped of surrounding punctuation, the empty ones (pure punctuation) dropped
+    words = list(filter(None, map(_strip_punct, tokens)))
+    n_words = len(words)
+    lower = " ".join(words).lower()
+    low = lower.split(" ") if lower else []
+    # words without a letter: only words starting with a digit can be (itertools/map keep this at C speed)
+    n_numeric = 0
+    for w in compress(words, map(str.isdigit, map(_first, words))):
+        if _ALPHA.search(w) is None:
+            n_numeric += 1
+    if no_spaces:
+        body_cjk = sum(len(_CJK.findall(p)) for p in paragraphs)
+        n_words = max(n_words, math.ceil(body_cjk / 2))  # ~2 characters a word (Chinese, Japanese, Thai)
+        n_numeric = 0
+    stop_total = None
+    if stops is not None:
+        stop_total = 0
+        contains = stops.__contains__
+        if stop_limit is None:
+            stop_total = sum(map(contains, low))
         else:
-            seen.add(line)
-        if _is_table_line(line, words, n_alpha if not no_spaces else n):
-            table_lines += 1
-            table_words += n
-        elif n >= 3 or no_spaces:
-            t = line.rstrip(_CLOSERS)
-            ends = bool(t) and t[-1] in _TERMINAL and not _ELLIPSIS_END.search(t)
-            if ends or _SENTENCE_BREAK.search(line):
+            for w in low:
+                if contains(w):
+                    stop_total += 1
+                    if stop_total >= stop_limit:
+                        break
+    word_run = 0
+    if not no_spaces and len(low) > 7 and sum(map(str.__eq__, low, low[1:])) >= 7:
+        word_run = _word_run_words(low)
+    lorem = sum(map(_LOREM_WORDS.__contains__, low)) if "lorem ipsum" in lower else 0
+    runs: list[int] = []
+    if tokens and max(map(len, tokens)) >= 16:
+        for t in tokens:
+            if len(t) >= 16:
+                runs.extend(len(m.group()) for m in _CHAR_RUN.finditer(t))
+    # per line: sentence lines (fast path for prose), table lines, bullets, ellipses
+    n_tokens = bullets = ellipsis_lines = sentence_lines = sentence_words = table_lines = table_words = 0
+    for line, toks in zip(paragraphs, line_tokens):
+        n = len(toks)
+        n_tokens += n
+        if line[:1] in _BULLET_START and _BULLET.match(line):
+            bullets += 1
+        t = line.rstrip(_CLOSERS)
+        ellipsis = t.endswith(("...", "…"))
+        if ellipsis:
+            ellipsis_lines += 1
+        if t and t[-1] in _TERMINAL and not ellipsis and _MARKUP_CHARS.search(line) is None:
+            if n >= 3 or no_spaces:  # ordinary prose: ends a sentence, no markup, no table separators
                 sentence_lines += 1
                 sentence_words += n
-        all_words.extend(words)
-    body = "\n".join(paragraphs)
-    runs = [len(m.group()) for m in _CHAR_RUN.finditer(body)]
-    word_run = _word_run_words(all_words) if not no_spaces else 0
-    lorem = 0
-    if _LOREM.search(body):
-        lorem = sum(1 for w in all_words if w.lower() in _LOREM_WORDS)
-    word_count = len(all_words)
+            continue
+        lw = list(filter(None, map(_strip_punct, toks)))
+        n_alpha = len(lw) if no_spaces else sum(1 for w in lw if _ALPHA.search(w))
+        if _is_table_line(line, lw, n_alpha):
+            table_lines += 1
+            table_words += n
+        elif (n >= 3 or no_spaces) and ((t and t[-1] in _TERMINAL and not ellipsis)
+                                        or _SENTENCE_BREAK.search(line) is not None):
+            sentence_lines += 1
+            sentence_words += n
     return Stats(
-        lines=len(paragraphs), words=words_total,
-        mean_word_length=(chars_total / word_count) if word_count else 0.0,
-        alpha_words=alpha_total, stop_words=stop_total if stops is not None else None, hashes_ellipses=hashes,
-        bullet_lines=bullets, ellipsis_lines=ellipsis_lines, dup_lines=dup, sentence_lines=sentence_lines,
-        sentence_words=sentence_words, table_lines=table_lines, table_words=table_words, chars=len(body),
-        char_run_chars=sum(runs), longest_char_run=max(runs, default=0), word_run_words=word_run, lorem_words=lorem, no_spaces=no_spaces)
+        lines=len(paragraphs), words=n_words, tokens=n_tokens,
+        mean_word_length=(sum(map(len, words)) / len(words)) if words else 0.0,
+        alpha_words=n_words - n_numeric, stop_words=stop_total,
+        hashes_ellipses=sum(p.count("#") + p.count("...") + p.count("…") for p in paragraphs),
+        bullet_lines=bullets, ellipsis_lines=ellipsis_lines, dup_lines=len(paragraphs) - len(set(paragraphs)),
+        sentence_lines=sentence_lines, sentence_words=sentence_words, table_lines=table_lines,
+        table_words=table_words, chars=sum(map(len, paragraphs)), char_run_chars=sum(runs),
+        longest_char_run=max(runs, default=0), word_run_words=word_run, lorem_words=lorem, no_spaces=no_spaces)
 
 
-def _word_run_words(words: list[str], min_run: int = 8) -> int:
-    """Words inside runs of >= ``min_run`` identical consecutive words (case-insensitive)."""
+def _word_run_words(low: Sequence[str], min_run: int = 8) -> int:
+    """Words inside runs of >= ``min_run`` identical consecutive words (``low``: lower-cased words)."""
     total = run = 0
     prev = None
-    for w in words:
-        lw = w.lower()
-        if lw == prev:
+    for w in low:
+        if w == prev:
             run += 1
         else:
             if run >= min_run:
                 total += run
-            run, prev = 1, lw
+            run, prev = 1, w
     if run >= min_run:
         total += run
     return total
+
+
+@functools.lru_cache(maxsize=None)
+def _with_english(language: str) -> frozenset[str] | None:
+    own = stop_words(language)
+    return None if own is None else own | (stop_words("en") or frozenset())
 
 
 # ------------------------------------------------------------------------------------------------- verdicts
@@ -443,42 +497,77 @@ def assess(title: str | None, paragraphs: Sequence[str], language: str = "en", l
     if config.keep_low_quality:
         return KEEP
     rules = rules if rules is not None else load_quality_rules(config.rules_path)
-    paragraphs = [p for p in paragraphs if p and not p.isspace()]
+    line_tokens = [p.split() for p in paragraphs]
+    if not all(line_tokens):
+        paragraphs = [p for p, t in zip(paragraphs, line_tokens) if t]
+        line_tokens = [t for t in line_tokens if t]
+    counts = list(map(len, line_tokens))
     if rules.pages:
-        verdict = _page_verdict(rules, config, title, subtitle, paragraphs)
+        verdict = _page_verdict(rules, config, title, subtitle, paragraphs, counts)
         if verdict is not None:
             return verdict
-    stats = measure(paragraphs, language)
+    stop_rule = rules.stat_by_name.get("gopher.stop_words")
+    stop_limit = None
+    if stop_rule is not None:
+        stop_limit = int(math.ceil(config.thresholds.get(stop_rule.name, stop_rule.threshold)))
+    stats = measure(paragraphs, language, line_tokens, stop_limit)
     return _stat_verdict(rules, config, stats, language, language_prob) or KEEP
 
 
+#: Lines of at most this many words are also judged sentence by sentence by the page-type rules.
+SPLIT_MAX_WORDS = 40
+
+
 def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None, subtitle: str | None,
-                  paragraphs: Sequence[str]) -> Verdict | None:
-    lines = [s for s in (title, subtitle) if s] + list(paragraphs)
-    counts = []
-    total = 0
-    for line in lines:
-        n = len(line.split())
-        counts.append(n)
-        total += n
-        if total > rules.max_page_words:
-            return None  # long documents are never judged by page type (cheap exit for real articles)
+                  paragraphs: Sequence[str], paragraph_words: Sequence[int]) -> Verdict | None:
+    head = [s for s in (title, subtitle) if s]
+    head_words = [len(h.split()) for h in head]
+    total = sum(head_words) + sum(paragraph_words)
+    if total > rules.max_page_words:
+        return None  # long documents are never judged by page type (cheap exit for real articles)
+    lines = head + list(paragraphs)
+    counts = head_words + list(paragraph_words)
+    # a rule's phrase opens a line, or one of the sentences of a line that has several
+    # (only lines of at most SPLIT_MAX_WORDS words are split: interface text comes in short lines)
+    sentences: list[list[tuple[str, int]] | None] = []
+    for line, n in zip(lines, counts):
+        parts = (_SENTENCE_SPLIT.split(line) if 3 < n <= SPLIT_MAX_WORDS
+                 and _SENTENCE_BREAK.search(line.rstrip(_CLOSERS + _TERMINAL)) else None)
+        sentences.append([(u, len(u.split())) for u in parts] if parts and len(parts) > 1 else None)
     headline: list[bool] | None = None
     for rule in rules.pages:
         if total > rule.max_words or not config.is_enabled(rule.name):
             continue
-        hits = hit_words = 0
         if rule.count_headlines and headline is None:
             headline = [_is_headline(line, n) for line, n in zip(lines, counts)]
+        # cheap bound first: the words that could possibly count (short lines, sentences of short lines,
+        # headline-like lines) must reach min_share, or no pattern needs to run
+        reach = max(rule.max_line_words, SPLIT_MAX_WORDS)
+        possible = sum(n for n in counts if n <= reach)
+        if rule.count_headlines:
+            possible += sum(n for n, h in zip(counts, headline) if h and n > reach)  # type: ignore[arg-type]
+        if possible < rule.min_share * total:
+            continue
+        hits = hit_words = 0
         for i, (line, n) in enumerate(zip(lines, counts)):
             if rule.line_hits(line, n):
                 hits += 1
                 hit_words += n
+                continue
+            parts = sentences[i]
+            if parts is not None:
+                for text, k in parts:
+                    if rule.line_hits(text, k):
+                        hits += 1
+                        hit_words += k
             elif rule.count_headlines and headline[i]:  # type: ignore[index]
                 hit_words += n
         if hits >= rule.min_hits and total and hit_words / total >= rule.min_share:
+            share = hit_words / total
+            extra = " with headline-like lines" if rule.count_headlines else ""
             return Verdict(False, rule.name, rule.kind,
-                           f"{hits} of {len(lines)} lines ({hit_words} of {total} words) read as {rule.kind}")
+                           f"{hits} matching lines or sentences ({share:.0%} of {total} words{extra}; "
+                           f">= {rule.min_share:.0%}) read as {rule.kind}")
     return None
 
 
@@ -527,7 +616,7 @@ def _check(name: str, t: Any, p: Mapping[str, Any], s: Stats, language: str, pro
         return f"'lorem ipsum' filler: {share:.0%} of the words (>= {t:.0%})" if share >= t else None
     if name == "table_lines":
         share = s.table_lines / lines
-        prose = s.sentence_words / w
+        prose = s.sentence_words / max(s.tokens, 1)
         max_prose = float(p.get("max_prose_share", 1.0))
         if lines >= min_lines and share >= t and prose < max_prose:
             return (f"{s.table_lines} of {lines} lines are symbol/number/table/markup lines ({share:.0%} >= {t:.0%}; "
@@ -558,7 +647,7 @@ def _check(name: str, t: Any, p: Mapping[str, Any], s: Stats, language: str, pro
         return (f"{s.dup_lines} of {lines} lines repeat an earlier line ({share:.0%} > {t:.0%})"
                 if lines >= min_lines and share > t else None)
     if name == "sentence_lines":
-        share = s.sentence_words / w
+        share = s.sentence_words / max(s.tokens, 1)
         if share < t:
             return (f"{s.sentence_lines} of {lines} lines are sentences, holding {share:.0%} of the words "
                     f"(< {t:.0%})")
