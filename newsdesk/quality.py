@@ -37,6 +37,8 @@ from itertools import chain, compress
 from pathlib import Path
 from typing import Any
 
+from newsdesk.boilerplate import Removed
+
 __all__ = [
     "DEFAULT_RULES_PATH", "REJECT_REASON", "PageRule", "QualityConfig", "QualityRules", "StatRule", "Stats",
     "Verdict", "assess", "load_quality_rules", "measure", "rule_rows", "stop_words",
@@ -123,6 +125,7 @@ class PageRule:
     min_hits: int                   # at least this many hit lines
     count_headlines: bool = False   # headline-like lines (short, no sentence) count toward min_share too
     search_regex: re.Pattern[str] | None = None  # search_patterns: may match anywhere in the line/sentence
+    boilerplate_rules: tuple[str, ...] = ()  # lines the boilerplate catalog cut under these rules count as hits
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
 
@@ -200,7 +203,7 @@ def _build_page(raw: Mapping[str, Any], where: str) -> PageRule:
         search_patterns=search, regex=regex,
         max_words=max_words, max_line_words=int(raw.get("max_line_words", 30)), min_share=min_share,
         min_hits=int(raw.get("min_hits", 1)), count_headlines=bool(raw.get("count_headlines", False)),
-        search_regex=search_regex,
+        search_regex=search_regex, boilerplate_rules=tuple(str(b) for b in raw.get("boilerplate_rules", ())),
         examples=tuple(raw.get("examples", ())),
         counter_examples=tuple(raw.get("counter_examples", ())))
 
@@ -487,11 +490,14 @@ def _fmt(x: float) -> str:
 
 def assess(title: str | None, paragraphs: Sequence[str], language: str = "en", language_prob: float = 1.0,
            config: QualityConfig | None = None, subtitle: str | None = None,
-           rules: QualityRules | None = None) -> Verdict:
+           removed: Sequence[Removed] = (), rules: QualityRules | None = None) -> Verdict:
     """Is this parsed document (after boilerplate removal) a news article? Returns the first rule that fires.
 
     Page-type rules are tried first (title, subtitle and paragraphs as lines), in catalog order, then the
     statistics on the body in :data:`STAT_RULES` order. ``language``/``language_prob`` are langdetect's.
+    ``removed``: what the boilerplate catalog cut from the document (``Prepared.removed``); a page rule that
+    lists a boilerplate rule in ``boilerplate_rules`` counts those cut lines as its own (a cookie wall whose
+    banner sentence the catalog already removed is still a cookie wall). Other removed lines are ignored.
     """
     config = config if config is not None else DEFAULT_CONFIG
     if config.keep_low_quality:
@@ -503,7 +509,7 @@ def assess(title: str | None, paragraphs: Sequence[str], language: str = "en", l
         line_tokens = [t for t in line_tokens if t]
     counts = list(map(len, line_tokens))
     if rules.pages:
-        verdict = _page_verdict(rules, config, title, subtitle, paragraphs, counts)
+        verdict = _page_verdict(rules, config, title, subtitle, paragraphs, counts, removed)
         if verdict is not None:
             return verdict
     stop_rule = rules.stat_by_name.get("gopher.stop_words")
@@ -519,12 +525,17 @@ SPLIT_MAX_WORDS = 40
 
 
 def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None, subtitle: str | None,
-                  paragraphs: Sequence[str], paragraph_words: Sequence[int]) -> Verdict | None:
+                  paragraphs: Sequence[str], paragraph_words: Sequence[int],
+                  removed: Sequence[Removed] = ()) -> Verdict | None:
     head = [s for s in (title, subtitle) if s]
     head_words = [len(h.split()) for h in head]
     total = sum(head_words) + sum(paragraph_words)
     if total > rules.max_page_words:
         return None  # long documents are never judged by page type (cheap exit for real articles)
+    cut: dict[str, tuple[int, int]] = {}  # boilerplate rule -> (lines, words) the catalog removed
+    for r in removed:
+        lines_, words_ = cut.get(r.rule, (0, 0))
+        cut[r.rule] = (lines_ + 1, words_ + len(r.text.split()))
     lines = head + list(paragraphs)
     counts = head_words + list(paragraph_words)
     # a rule's phrase opens a line, or one of the sentences of a line that has several
@@ -536,19 +547,25 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
         sentences.append([(u, len(u.split())) for u in parts] if parts and len(parts) > 1 else None)
     headline: list[bool] | None = None
     for rule in rules.pages:
-        if total > rule.max_words or not config.is_enabled(rule.name):
+        own_cut_lines = own_cut_words = 0
+        for b in rule.boilerplate_rules:
+            if b in cut:
+                own_cut_lines += cut[b][0]
+                own_cut_words += cut[b][1]
+        total_r = total + own_cut_words
+        if total_r > rule.max_words or not config.is_enabled(rule.name):
             continue
         if rule.count_headlines and headline is None:
             headline = [_is_headline(line, n) for line, n in zip(lines, counts)]
         # cheap bound first: the words that could possibly count (short lines, sentences of short lines,
         # headline-like lines) must reach min_share, or no pattern needs to run
         reach = max(rule.max_line_words, SPLIT_MAX_WORDS)
-        possible = sum(n for n in counts if n <= reach)
+        possible = own_cut_words + sum(n for n in counts if n <= reach)
         if rule.count_headlines:
             possible += sum(n for n, h in zip(counts, headline) if h and n > reach)  # type: ignore[arg-type]
-        if possible < rule.min_share * total:
+        if possible < rule.min_share * total_r:
             continue
-        hits = hit_words = 0
+        hits, hit_words = own_cut_lines, own_cut_words
         for i, (line, n) in enumerate(zip(lines, counts)):
             if rule.line_hits(line, n):
                 hits += 1
@@ -562,11 +579,12 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
                         hit_words += k
             elif rule.count_headlines and headline[i]:  # type: ignore[index]
                 hit_words += n
-        if hits >= rule.min_hits and total and hit_words / total >= rule.min_share:
-            share = hit_words / total
+        if hits >= rule.min_hits and total_r and hit_words / total_r >= rule.min_share:
+            share = hit_words / total_r
             extra = " with headline-like lines" if rule.count_headlines else ""
+            extra += f", {own_cut_lines} cut as boilerplate" if own_cut_lines else ""
             return Verdict(False, rule.name, rule.kind,
-                           f"{hits} matching lines or sentences ({share:.0%} of {total} words{extra}; "
+                           f"{hits} matching lines or sentences ({share:.0%} of {total_r} words{extra}; "
                            f">= {rule.min_share:.0%}) read as {rule.kind}")
     return None
 
