@@ -118,6 +118,7 @@ class PageRule:
     description: str
     patterns: tuple[str, ...]
     search_patterns: tuple[str, ...]
+    weak_patterns: tuple[str, ...]
     regex: re.Pattern[str]          # the patterns as one alternation, matched at the start of a line/sentence
     max_words: int                  # only documents of at most this many words (title included)
     max_line_words: int             # a line longer than this never counts as a hit
@@ -125,12 +126,14 @@ class PageRule:
     min_hits: int                   # at least this many hit lines
     count_headlines: bool = False   # headline-like lines (short, no sentence) count toward min_share too
     search_regex: re.Pattern[str] | None = None  # search_patterns: may match anywhere in the line/sentence
+    weak_regex: re.Pattern[str] | None = None    # weak_patterns: count toward min_share, never toward min_hits
+    weak_only_share: float = 0.5    # ... unless generic lines alone hold this share of the words
     boilerplate_rules: tuple[str, ...] = ()  # lines the boilerplate catalog cut under these rules count as hits
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
 
     def line_hits(self, unit: str, n_words: int | None = None) -> bool:
-        """Does this line (or sentence of a line) count for the rule?"""
+        """Does this line (or sentence of a line) match one of the rule's specific phrases?"""
         if n_words is None:
             n_words = len(unit.split())
         if n_words > self.max_line_words:
@@ -138,6 +141,13 @@ class PageRule:
         if self.regex.match(unit) is not None:
             return True
         return self.search_regex is not None and self.search_regex.search(unit) is not None
+
+    def line_weak(self, unit: str, n_words: int | None = None) -> bool:
+        """Is it one of the rule's generic lines (a button, a label, a field)?"""
+        if n_words is None:
+            n_words = len(unit.split())
+        return (self.weak_regex is not None and n_words <= self.max_line_words
+                and self.weak_regex.match(unit) is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,11 +198,13 @@ def _build_page(raw: Mapping[str, Any], where: str) -> PageRule:
         raise ValueError(f"{where} ({name}): a page rule is named 'page.<x>' and has patterns")
     flags = 0 if raw.get("case_sensitive", False) else re.IGNORECASE
     search = tuple(str(p) for p in raw.get("search_patterns", ()))
+    weak = tuple(str(p) for p in raw.get("weak_patterns", ()))
     try:
-        for p in (*patterns, *search):
+        for p in (*patterns, *search, *weak):
             re.compile(p, flags)
         regex = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
         search_regex = re.compile("|".join(f"(?:{p})" for p in search), flags) if search else None
+        weak_regex = re.compile("|".join(f"(?:{p})" for p in weak), flags) if weak else None
     except re.error as e:
         raise ValueError(f"{where} ({name}): bad pattern: {e}") from None
     min_share = float(raw.get("min_share", 0.3))
@@ -203,7 +215,7 @@ def _build_page(raw: Mapping[str, Any], where: str) -> PageRule:
         search_patterns=search, regex=regex,
         max_words=max_words, max_line_words=int(raw.get("max_line_words", 30)), min_share=min_share,
         min_hits=int(raw.get("min_hits", 1)), count_headlines=bool(raw.get("count_headlines", False)),
-        search_regex=search_regex, boilerplate_rules=tuple(str(b) for b in raw.get("boilerplate_rules", ())),
+        weak_only_share=float(raw.get("weak_only_share", 0.5)), search_regex=search_regex, weak_patterns=weak, weak_regex=weak_regex, boilerplate_rules=tuple(str(b) for b in raw.get("boilerplate_rules", ())),
         examples=tuple(raw.get("examples", ())),
         counter_examples=tuple(raw.get("counter_examples", ())))
 
@@ -565,11 +577,15 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
             possible += sum(n for n, h in zip(counts, headline) if h and n > reach)  # type: ignore[arg-type]
         if possible < rule.min_share * total_r:
             continue
-        hits, hit_words = own_cut_lines, own_cut_words
+        hits, hit_words = 0, own_cut_words  # lines cut as boilerplate add words, never hits
+        weak_words = 0
         for i, (line, n) in enumerate(zip(lines, counts)):
             if rule.line_hits(line, n):
                 hits += 1
                 hit_words += n
+                continue
+            if rule.line_weak(line, n):
+                weak_words += n
                 continue
             parts = sentences[i]
             if parts is not None:
@@ -577,9 +593,15 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
                     if rule.line_hits(text, k):
                         hits += 1
                         hit_words += k
+                    elif rule.line_weak(text, k):
+                        weak_words += k
             elif rule.count_headlines and headline[i]:  # type: ignore[index]
                 hit_words += n
-        if hits >= rule.min_hits and total_r and hit_words / total_r >= rule.min_share:
+        hit_words += weak_words
+        if not total_r:
+            continue
+        if ((hits >= rule.min_hits and hit_words / total_r >= rule.min_share)
+                or weak_words / total_r >= rule.weak_only_share):
             share = hit_words / total_r
             extra = " with headline-like lines" if rule.count_headlines else ""
             extra += f", {own_cut_lines} cut as boilerplate" if own_cut_lines else ""

@@ -98,6 +98,7 @@ def test_catalog_example_is_caught_by_its_rule(rule: str, page: str) -> None:
 def test_catalog_counter_example_never_matches(rule: str, text: str) -> None:
     page_rule = next(p for p in CATALOG.pages if p.name == rule)
     assert not page_rule.line_hits(text), "a real news sentence must not count as page furniture"
+    assert not page_rule.line_weak(text)
     # a short brief built around it is kept, wherever the sentence sits, as its own paragraph or inside one
     for title, paras in ((BRIEF_TITLE, [text, REAL]), (BRIEF_TITLE, [REAL, text, REAL2]), (None, [text, REAL2]),
                          (BRIEF_TITLE, [f"{REAL2} {text}", REAL])):
