@@ -24,7 +24,7 @@ langdetect), then ``newsdesk.quality.assess`` on the parsed title/subtitle/parag
 from __future__ import annotations
 
 import argparse
-import gzip
+import re
 import hashlib
 import json
 import sys
@@ -182,6 +182,54 @@ def report_real(name: str, docs: list[Decoded], out: dict, runs: list[Run], sent
         "sentence_level": sentence_level}
 
 
+_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+")
+
+
+def lead_brief(p: Prepared, lo: int = 35, hi: int = 60) -> tuple[str | None, list[str]] | None:
+    """The title and the first sentences of a real article, 35-60 words: a synthetic wire brief of real text."""
+    out: list[str] = []
+    words = 0
+    for para in p.paragraphs:
+        sentences = _SENT_END.split(para)
+        cur: list[str] = []
+        for sent in sentences:
+            k = len(sent.split())
+            if words + k > hi and words >= lo:
+                break
+            cur.append(sent)
+            words += k
+            if words >= lo:
+                break
+        if cur:
+            out.append(" ".join(cur))
+        if words >= lo:
+            break
+    return (p.title, out) if lo <= words <= hi + 40 else None
+
+
+def report_leads(runs: list[Run], names: list[str], out: dict) -> None:
+    """Every real article cut to its title and first 35-60 words must still be kept (the short-brief regime)."""
+    print("\n## Real leads as short briefs (title + first 35-60 words of each real article)\n")
+    for name, run in zip(names, runs):
+        n = lost = 0
+        examples = []
+        for p in run.prepared:
+            if not isinstance(p, Prepared):
+                continue
+            brief = lead_brief(p)
+            if brief is None:
+                continue
+            n += 1
+            v = assess(brief[0], brief[1], p.language, p.language_prob)
+            if not v.keep:
+                lost += 1
+                examples.append((p.source_path, v.reject_detail))
+        print(f"  {name}: {n - lost} of {n} kept ({_pct(n - lost, n)})")
+        for path, detail in examples[:20]:
+            print(f"    - {path}: {detail}")
+        out.setdefault("leads", {})[name] = {"n": n, "lost": lost, "examples": examples}
+
+
 def report_timing(runs: list[Run], ner_sample: int, out: dict) -> None:
     """CPU time of this process (other jobs on a shared machine inflate wall time, not this), wall time too."""
     if not runs:
@@ -234,13 +282,19 @@ def main(argv: list[str] | None = None) -> int:
     report_junk(args.junk, out)
     report_briefs(args.briefs, out)
     runs: list[Run] = []
+    names: list[str] = []
     for spec in args.real:
         name, _, path = spec.partition("=")
         report_real(name, _decode_dir(Path(path)), out, runs)
+        names.append(name)
     if args.elevant:
         for name, docs in _decode_elevant(args.elevant).items():
             report_real(name, docs, out, runs, sentence_level="sentence" in name)
-    report_timing([r for r in runs], args.ner_sample, out)
+            names.append(name)
+    article_runs = [(n, r) for n, r in zip(names, runs) if "sentence" not in n]
+    if article_runs:
+        report_leads([r for _, r in article_runs], [n for n, _ in article_runs], out)
+    report_timing(runs, args.ner_sample, out)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(out, indent=1))
