@@ -20,13 +20,14 @@ Principles
     * Pure and deterministic: no I/O except reading the rule file and spaCy's stop-word modules once; the
       verdict depends only on the document and the configuration.
 
-Entry points: :func:`assess` (one document -> :class:`Verdict`), :func:`measure` (the statistics alone),
+Entry points: :func:`assess` (one document -> :class:`Verdict`; :func:`assess_prepared` takes a ``Prepared``),
+:func:`measure` (the statistics alone),
 :func:`rule_rows` (rule, kind, threshold, description: for the dataset card), :class:`QualityConfig`.
 """
 from __future__ import annotations
 
 import functools
-import importlib
+import importlib.util
 import math
 import operator
 import re
@@ -41,7 +42,7 @@ from newsdesk.boilerplate import Removed
 
 __all__ = [
     "DEFAULT_RULES_PATH", "REJECT_REASON", "PageRule", "QualityConfig", "QualityRules", "StatRule", "Stats",
-    "Verdict", "assess", "load_quality_rules", "measure", "rule_rows", "stop_words",
+    "Verdict", "assess", "assess_prepared", "load_quality_rules", "measure", "rule_rows", "stop_words",
 ]
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parent / "data" / "quality_rules.toml"
@@ -261,16 +262,33 @@ NO_SPACE_LANGUAGES = frozenset({"zh-cn", "zh-tw", "ja", "th", "lo", "km", "my"})
 
 @functools.lru_cache(maxsize=None)
 def stop_words(language: str) -> frozenset[str] | None:
-    """spaCy's stop words for a langdetect code (lower-cased), or None when spaCy has no list for it."""
+    """spaCy's stop words for a langdetect code (lower-cased), or None when spaCy has no list for it.
+
+    Read from ``spacy/lang/<code>/stop_words.py`` (a module without imports) without importing the spaCy
+    package: the first call costs milliseconds, not the second or so of ``import spacy``.
+    """
     code = _SPACY_CODE.get(language, language)
     if not re.fullmatch(r"[a-z]{2,3}", code):
         return None
-    try:
-        module = importlib.import_module(f"spacy.lang.{code}.stop_words")
-    except ImportError:
+    root = _spacy_lang_dir()
+    path = root / code / "stop_words.py" if root is not None else None
+    if path is None or not path.is_file():
         return None
+    spec = importlib.util.spec_from_file_location(f"_newsdesk_spacy_stop_words_{code}", path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     words = getattr(module, "STOP_WORDS", None)
     return frozenset(w.lower() for w in words) if words else None
+
+
+@functools.lru_cache(maxsize=1)
+def _spacy_lang_dir() -> Path | None:
+    spec = importlib.util.find_spec("spacy")  # locates the package without running its __init__
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "lang"
 
 
 # ---------------------------------------------------------------------------------------------- statistics
@@ -535,6 +553,13 @@ def assess(title: str | None, paragraphs: Sequence[str], language: str = "en", l
         stop_limit = int(math.ceil(config.thresholds.get(stop_rule.name, stop_rule.threshold)))
     stats = measure(paragraphs, language, line_tokens, stop_limit)
     return _stat_verdict(rules, config, stats, language, language_prob) or KEEP
+
+
+def assess_prepared(prepared: Any, config: QualityConfig | None = None) -> Verdict:
+    """:func:`assess` on a ``newsdesk.prepare.Prepared`` (or anything with its title, subtitle, paragraphs,
+    language, language_prob and removed fields)."""
+    return assess(prepared.title, prepared.paragraphs, prepared.language, prepared.language_prob, config,
+                  subtitle=prepared.subtitle, removed=prepared.removed)
 
 
 #: Lines of at most this many words are also judged sentence by sentence by the page-type rules.

@@ -7,8 +7,11 @@ import pytest
 
 from newsdesk.language import detect_language
 from newsdesk.parse import parse_article
+from newsdesk.ingest import Decoded
+from newsdesk.prepare import Prepared, prepare_file
 from newsdesk.quality import (
-    REJECT_REASON, STAT_RULES, QualityConfig, assess, load_quality_rules, measure, rule_rows, stop_words,
+    REJECT_REASON, STAT_RULES, QualityConfig, assess, assess_prepared, load_quality_rules, measure, rule_rows,
+    stop_words,
 )
 
 CATALOG = load_quality_rules()
@@ -380,3 +383,31 @@ def test_assess_is_deterministic_and_pure() -> None:
     before = list(paras)
     assert assess(BRIEF_TITLE, paras) == assess(BRIEF_TITLE, paras)
     assert paras == before
+
+
+# ------------------------------------------------------------------------------ through the prepare step
+
+def _prepared(text: str) -> Prepared:
+    p = prepare_file(Decoded("x/a.txt", "0" * 64, len(text), text, "utf-8"))
+    assert isinstance(p, Prepared)
+    return p
+
+
+@pytest.mark.parametrize("page,rule", [
+    ("404 Not Found\n\nThe requested URL /news/kim-putin.html was not found on this server.\n\n"
+     "Apache/2.4.52 (Ubuntu) Server at www.example.com Port 443\n", "page.error"),
+    ("Putin and Kim sign pact\n\nThe two leaders met in Pyongyang on Wednesday.\n\nSubscribe to continue "
+     "reading.\n\nAlready a subscriber? Log in\n", "page.paywall"),
+    ("Home | News | Sport | Business | Culture | Travel | Weather | Video | Live | Sounds\n", "page.navigation"),
+    ("Breaking\n\nMore to follow.\n", "page.breaking_stub"),
+])
+def test_issue_examples_through_prepare(page: str, rule: str) -> None:
+    """The pages of issue 14, through the real parse + boilerplate + langdetect step."""
+    v = assess_prepared(_prepared(page))
+    assert not v.keep and v.reason == "not_article"
+    assert v.rule in (rule, "gopher.min_words"), v
+
+
+def test_brief_through_prepare() -> None:
+    p = _prepared(f"{BRIEF_TITLE}\n\n{BRIEF}\n")
+    assert p.language == "en" and assess_prepared(p).keep
