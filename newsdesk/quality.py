@@ -120,6 +120,7 @@ class PageRule:
     patterns: tuple[str, ...]
     search_patterns: tuple[str, ...]
     weak_patterns: tuple[str, ...]
+    vocabulary: tuple[str, ...]
     regex: re.Pattern[str]          # the patterns as one alternation, matched at the start of a line/sentence
     max_words: int                  # only documents of at most this many words (title included)
     max_line_words: int             # a line longer than this never counts as a hit
@@ -129,6 +130,8 @@ class PageRule:
     search_regex: re.Pattern[str] | None = None  # search_patterns: may match anywhere in the line/sentence
     weak_regex: re.Pattern[str] | None = None    # weak_patterns: count toward min_share, never toward min_hits
     weak_only_share: float = 0.5    # ... unless generic lines alone hold this share of the words
+    vocab_regex: re.Pattern[str] | None = None   # vocabulary of the kind (whole words)
+    vocab_min: int = 2              # a line/sentence with this many vocabulary words is 'related'
     boilerplate_rules: tuple[str, ...] = ()  # lines the boilerplate catalog cut under these rules count as hits
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
@@ -142,6 +145,24 @@ class PageRule:
         if self.regex.match(unit) is not None:
             return True
         return self.search_regex is not None and self.search_regex.search(unit) is not None
+
+    def classify(self, unit: str, n_words: int) -> str | None:
+        """'hit' (a specific phrase), 'weak' (a generic line) or None."""
+        if n_words <= self.max_line_words:
+            if self.regex.match(unit) is not None or (self.search_regex is not None
+                                                      and self.search_regex.search(unit) is not None):
+                return "hit"
+            if self.weak_regex is not None and self.weak_regex.match(unit) is not None:
+                return "weak"
+        return None
+
+    def related(self, unit: str, n_words: int) -> bool:
+        """Written in the kind's vocabulary (and no reporting verb): counts toward min_share only once the
+        document has a specific phrase."""
+        if self.vocab_regex is None:
+            return False
+        k = len(self.vocab_regex.findall(unit))
+        return k >= self.vocab_min and k >= VOCAB_DENSITY * n_words and _REPORTING.search(unit) is None
 
     def line_weak(self, unit: str, n_words: int | None = None) -> bool:
         """Is it one of the rule's generic lines (a button, a label, a field)?"""
@@ -200,12 +221,15 @@ def _build_page(raw: Mapping[str, Any], where: str) -> PageRule:
     flags = 0 if raw.get("case_sensitive", False) else re.IGNORECASE
     search = tuple(str(p) for p in raw.get("search_patterns", ()))
     weak = tuple(str(p) for p in raw.get("weak_patterns", ()))
+    vocab = tuple(str(v).lower() for v in raw.get("vocabulary", ()))
     try:
         for p in (*patterns, *search, *weak):
             re.compile(p, flags)
         regex = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
         search_regex = re.compile("|".join(f"(?:{p})" for p in search), flags) if search else None
         weak_regex = re.compile("|".join(f"(?:{p})" for p in weak), flags) if weak else None
+        vocab_regex = (re.compile(r"\b(?:" + "|".join(re.escape(v) for v in sorted(vocab, key=len, reverse=True))
+                                  + r")\b", re.IGNORECASE) if vocab else None)
     except re.error as e:
         raise ValueError(f"{where} ({name}): bad pattern: {e}") from None
     min_share = float(raw.get("min_share", 0.3))
@@ -216,7 +240,8 @@ def _build_page(raw: Mapping[str, Any], where: str) -> PageRule:
         search_patterns=search, regex=regex,
         max_words=max_words, max_line_words=int(raw.get("max_line_words", 30)), min_share=min_share,
         min_hits=int(raw.get("min_hits", 1)), count_headlines=bool(raw.get("count_headlines", False)),
-        weak_only_share=float(raw.get("weak_only_share", 0.5)), search_regex=search_regex, weak_patterns=weak, weak_regex=weak_regex, boilerplate_rules=tuple(str(b) for b in raw.get("boilerplate_rules", ())),
+        weak_only_share=float(raw.get("weak_only_share", 0.5)), search_regex=search_regex, weak_patterns=weak,
+        vocabulary=vocab, vocab_regex=vocab_regex, vocab_min=int(raw.get("vocab_min", 2)), weak_regex=weak_regex, boilerplate_rules=tuple(str(b) for b in raw.get("boilerplate_rules", ())),
         examples=tuple(raw.get("examples", ())),
         counter_examples=tuple(raw.get("counter_examples", ())))
 
@@ -562,6 +587,15 @@ def assess_prepared(prepared: Any, config: QualityConfig | None = None) -> Verdi
                   subtitle=prepared.subtitle, removed=prepared.removed)
 
 
+#: News reporting: a sentence with one of these is never 'related' page furniture, whatever its vocabulary.
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|tells|according to|announced|reported|added|stated|confirmed|claimed|warned|insisted|"
+    r"explained|wrote|testified|alleged|denied|sagte|sagt|erklärte|teilte|a déclaré|a dit|selon|dijo|afirmó|"
+    r"según|ha detto|secondo|zei|volgens|disse|segundo)\b", re.IGNORECASE)
+
+#: A 'related' line or sentence has at least this share of its words in the rule's vocabulary.
+VOCAB_DENSITY = 0.2
+
 #: Lines of at most this many words are also judged sentence by sentence by the page-type rules.
 SPLIT_MAX_WORDS = 40
 
@@ -608,32 +642,41 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
         if possible < rule.min_share * total_r:
             continue
         hits, hit_words = 0, own_cut_words  # lines cut as boilerplate add words, never hits
-        weak = weak_words = 0
+        weak = weak_words = related_words = 0
+        rest: list[tuple[str, int]] = []  # lines/sentences that matched nothing (candidates for 'related')
         for i, (line, n) in enumerate(zip(lines, counts)):
-            if rule.line_hits(line, n):
-                hits += 1
-                hit_words += n
-                continue
-            if rule.line_weak(line, n):
-                weak += 1
-                weak_words += n
-                continue
-            parts = sentences[i]
-            if parts is not None:
-                for text, k in parts:
-                    if rule.line_hits(text, k):
+            kind = rule.classify(line, n)
+            if kind is None and sentences[i] is not None:
+                for text, k in sentences[i]:  # type: ignore[union-attr]
+                    sub = rule.classify(text, k)
+                    if sub == "hit":
                         hits += 1
                         hit_words += k
-                    elif rule.line_weak(text, k):
+                    elif sub == "weak":
                         weak += 1
                         weak_words += k
+                    else:
+                        rest.append((text, k))
+                continue
+            if kind == "hit":
+                hits += 1
+                hit_words += n
+            elif kind == "weak":
+                weak += 1
+                weak_words += n
             elif rule.count_headlines and headline[i]:  # type: ignore[index]
                 hit_words += n
-        hit_words += weak_words
+            elif n <= reach:
+                rest.append((line, n))
+        if (hits >= rule.min_hits and rule.vocab_regex is not None
+                and hit_words + weak_words < rule.min_share * total_r):
+            related_words = sum(k for text, k in rest if rule.related(text, k))
+        hit_words += weak_words + related_words
         if not total_r:
             continue
         if hits >= rule.min_hits and hit_words / total_r >= rule.min_share:
             parts = [f"{hits} specific"] + ([f"{weak} generic"] if weak else [])
+            parts += ["related"] if related_words else []
             extra = " and headline-like lines" if rule.count_headlines else ""
             extra += f" and {own_cut_lines} lines cut as boilerplate" if own_cut_lines else ""
             return Verdict(False, rule.name, rule.kind,
