@@ -323,7 +323,7 @@ _PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»‹›„‚—–�
 _strip_punct = operator.methodcaller("strip", _PUNCT)
 _first = operator.itemgetter(0)
 _ALPHA = re.compile(r"[^\W\d_]")
-_CLOSERS = "\"'”’»)]*_"
+_CLOSERS = "\"'”’»)]*_` \t"  # closing quotes and brackets (and spaces: tokenized text ends '. ''')
 _TERMINAL = ".!?…。！？؟।"
 # a sentence end inside a line: terminal punctuation, optional closers, then a space and a capital/quote/digit
 # (not after a one- or two-digit list number: '1. Why your mortgage ...' is a list item, not a sentence end)
