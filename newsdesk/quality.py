@@ -30,6 +30,7 @@ for a 350-word article, under 1% of the NER that follows (``bench/bench_quality.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 import math
 import operator
@@ -66,7 +67,7 @@ class QualityConfig:
 
     keep_low_quality: bool = False
     disabled: frozenset[str] = frozenset()
-    thresholds: Mapping[str, Any] = field(default_factory=dict)
+    thresholds: Mapping[str, Any] = field(default_factory=dict, hash=False)
     rules_path: str | None = None
 
     @classmethod
@@ -98,6 +99,16 @@ class QualityConfig:
         for k in self.thresholds:
             if k not in rules.stat_by_name:
                 raise ValueError(f"threshold override {k!r} names no statistic rule of the catalog")
+
+    def fingerprint(self) -> str:
+        """16 hex digits identifying what this configuration applies: the catalog's bytes and the settings.
+        Store it with a run; when it changes, files rejected as ``not_article`` deserve another look."""
+        h = hashlib.blake2b(digest_size=8)
+        path = Path(self.rules_path).resolve() if self.rules_path else DEFAULT_RULES_PATH
+        h.update(path.read_bytes())
+        h.update(repr((self.keep_low_quality, sorted(self.disabled),
+                       sorted((k, repr(v)) for k, v in self.thresholds.items()))).encode())
+        return h.hexdigest()
 
     def is_enabled(self, name: str) -> bool:
         if self.keep_low_quality:

@@ -354,6 +354,17 @@ def test_config_from_mapping_and_validation() -> None:
         QualityConfig.from_mapping({"keep_junk": True})
 
 
+def test_config_pickles_hashes_and_fingerprints() -> None:
+    import pickle
+    cfg = QualityConfig(disabled=frozenset({"page.comments"}), thresholds={"gopher.min_words": 10})
+    assert pickle.loads(pickle.dumps(cfg)) == cfg
+    assert isinstance(hash(cfg), int)  # it rides in a frozen run config
+    assert len(cfg.fingerprint()) == 16 and cfg.fingerprint() == pickle.loads(pickle.dumps(cfg)).fingerprint()
+    assert cfg.fingerprint() != QualityConfig().fingerprint()
+    assert QualityConfig(thresholds={"gopher.min_words": 11}).fingerprint() != QualityConfig(
+        thresholds={"gopher.min_words": 10}).fingerprint()
+
+
 def test_rule_rows_for_the_dataset_card() -> None:
     rows = rule_rows()
     assert [r[0] for r in rows] == [p.name for p in CATALOG.pages] + [s.name for s in CATALOG.stats]
