@@ -795,14 +795,14 @@ def rule_rows(config: QualityConfig | None = None, rules: QualityRules | None = 
               ) -> list[tuple[str, str, str, str]]:
     """(rule, kind, threshold, description) of every rule the configuration applies, in the order tried.
 
-    For the dataset card. A page rule's threshold reads ``<= 120 words, >= 30% of words in matching lines``.
+    For the dataset card. A page rule's threshold reads ``<= 150 words, >= 30% of them in lines of that kind``.
     """
     config = config if config is not None else DEFAULT_CONFIG
     rules = rules if rules is not None else load_quality_rules(config.rules_path)
     rows = []
     for r in rules.pages:
         if config.is_enabled(r.name):
-            cond = f"<= {r.max_words} words, >= {r.min_share:.0%} of words in matching lines"
+            cond = f"<= {r.max_words} words, >= {r.min_share:.0%} of them in lines of that kind"
             if r.min_hits > 1:
                 cond += f", >= {r.min_hits} matching lines"
             rows.append((r.name, r.kind, cond, r.description))
@@ -810,5 +810,9 @@ def rule_rows(config: QualityConfig | None = None, rules: QualityRules | None = 
         if config.is_enabled(st.name):
             t = config.thresholds.get(st.name, st.threshold)
             thr = (f"{_fmt(t[0])}-{_fmt(t[1])}" if isinstance(t, (list, tuple)) else _fmt(t))
+            if "max_prose_share" in st.params:
+                thr += f" (and prose < {_fmt(float(st.params['max_prose_share']))})"
+            if "full_at_words" in st.params:
+                thr += f" (fewer below {st.params['full_at_words']} words, at least 1)"
             rows.append((st.name, st.kind, thr, st.description))
     return rows
