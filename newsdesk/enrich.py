@@ -104,8 +104,12 @@ class EnrichResult:
 
 
 def warm_worker() -> None:
-    """Load the NER model when a worker process starts (a process-pool initializer)."""
+    """Load the NER model and the quality rules when a worker process starts (a process-pool initializer)."""
+    from newsdesk.quality import load_quality_rules, stop_words
+
     load_nlp()
+    load_quality_rules()
+    stop_words("en")
 
 
 def _error(step: str, exc: Exception) -> str:

@@ -38,6 +38,7 @@ from newsdesk.incremental import ToRead, files_to_read
 from newsdesk.link import Links, link_run
 from newsdesk.plan import Plan, index_rows_sql, plan_run, staged_files
 from newsdesk.prepare import prepare_batch
+from newsdesk.quality import QualityConfig
 from newsdesk.staging import STAGING, Staged, parquet_list
 from newsdesk.store import Store
 from newsdesk.summary import RunSummary
@@ -64,6 +65,7 @@ class RunConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     threshold: float = DEFAULT_THRESHOLD
     wait: float = 0.0  # seconds to wait for another writer's lock
+    quality: QualityConfig = field(default_factory=QualityConfig)  # the quality gate's rules (all by default)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "raw", Path(self.raw).resolve())
@@ -152,7 +154,7 @@ def _prepare_inputs(s: RunState) -> list[tuple]:
     paths = [f.path for f in s.to_read.files]
     known = s.to_read.known
     return [(s.config.raw, batch, {p: known[p] for p in batch if p in known}, s.config.max_bytes, s.stage,
-             f"{i:06d}") for i, batch in enumerate(chunks(paths, s.config.batch_size))]
+             f"{i:06d}", s.config.quality) for i, batch in enumerate(chunks(paths, s.config.batch_size))]
 
 
 def _prepare_absorb(s: RunState, results: list) -> None:

@@ -1,5 +1,6 @@
 """The prepare step, over a batch of raw files: read, decode, parse, strip rule-based boilerplate, detect the
-language, sign for deduplication, and write it all to the run's staging area.
+language, turn away what is not a news article (the quality gate), sign for deduplication, and write it all
+to the run's staging area.
 
 Pure and per-file: the result for a file depends only on its bytes and the settings, never on the batch it
 ran in, so tables do not depend on batch size, order or worker count. The worker keeps its output: it
@@ -33,6 +34,7 @@ from newsdesk.fingerprint import exact_key, normalize_exact
 from newsdesk.ingest import Decoded, Reject, file_outlet, read_text
 from newsdesk.language import detect_language
 from newsdesk.parse import ParsedArticle, Removed, parse_article
+from newsdesk.quality import REJECT_REASON, QualityConfig, assess_prepared
 from newsdesk.staging import write_part
 
 
@@ -95,20 +97,27 @@ class PrepareResult:
     known: int = 0  # files read and found already curated (same path and sha256)
 
 
-def prepare_file(decoded: Decoded) -> Prepared | Reject:
+def prepare_file(decoded: Decoded, quality: QualityConfig | None = None) -> Prepared | Reject:
+    """Parse, strip rule-based boilerplate, detect the language, then the quality gate: a document that is
+    not a news article (an error page, a paywall stub, a menu, a data dump...) becomes a ``not_article``
+    reject naming the rule that fired (:mod:`newsdesk.quality`)."""
     parsed: ParsedArticle = parse_article(decoded.text)
     if not parsed.paragraphs:
         return Reject(decoded.path, decoded.sha256, decoded.size_bytes, "no_body",
                       "no body text left after parsing (only a headline, metadata or boilerplate)")
     body = "\n\n".join(parsed.paragraphs)
     language, prob = detect_language(body)
-    return Prepared(
+    prepared = Prepared(
         source_path=decoded.path, source_sha256=decoded.sha256, size_bytes=decoded.size_bytes,
         encoding=decoded.encoding, outlet=file_outlet(decoded.path), article_id=exact_key(body),
         title=parsed.title, subtitle=parsed.subtitle, section=parsed.section, author=parsed.author,
         dateline=parsed.dateline, published_at=parsed.published_at, paragraphs=tuple(parsed.paragraphs),
         paragraph_positions=tuple(parsed.paragraph_positions), removed=tuple(parsed.removed),
         language=language, language_prob=prob)
+    verdict = assess_prepared(prepared, quality)
+    if not verdict.keep:
+        return Reject(decoded.path, decoded.sha256, decoded.size_bytes, REJECT_REASON, verdict.reject_detail)
+    return prepared
 
 
 def prepared_table(docs: Sequence[Prepared]) -> pa.Table:
@@ -174,7 +183,8 @@ def lines_table(docs: Sequence[Prepared]) -> pa.Table:
 
 
 def prepare_batch(raw_root: Path | str, paths: Sequence[str], known: Mapping[str, frozenset[str]],
-                  max_bytes: int, stage: Path | str | None = None, part: str = "000000") -> PrepareResult:
+                  max_bytes: int, stage: Path | str | None = None, part: str = "000000",
+                  quality: QualityConfig | None = None) -> PrepareResult:
     """Prepare every file of a batch and write the staged parts ``<stage>/<table>/<part>.parquet``.
 
     ``known`` maps a path to the sha256s already curated for it: such a file is read (its stat changed) but
@@ -200,7 +210,7 @@ def prepare_batch(raw_root: Path | str, paths: Sequence[str], known: Mapping[str
             result.known += 1
             continue
         try:
-            prepared = prepare_file(got)
+            prepared = prepare_file(got, quality)
         except Exception as exc:  # a parser bug must not lose the file: reject it with the reason
             prepared = Reject(got.path, got.sha256, got.size_bytes, "parse_error",
                               f"{type(exc).__name__}: {exc}")

@@ -46,7 +46,8 @@ from newsdesk.boilerplate import Removed
 
 __all__ = [
     "DEFAULT_RULES_PATH", "REJECT_REASON", "PageRule", "QualityConfig", "QualityRules", "StatRule", "Stats",
-    "Verdict", "assess", "assess_prepared", "load_quality_rules", "measure", "rule_rows", "stop_words",
+    "Verdict", "assess", "assess_prepared", "config_from", "load_quality_rules", "measure", "rule_rows",
+    "stop_words",
 ]
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parent / "data" / "quality_rules.toml"
@@ -120,6 +121,23 @@ class QualityConfig:
 
 
 DEFAULT_CONFIG = QualityConfig()
+
+
+def config_from(path: Path | str | None = None, keep_low_quality: bool = False) -> QualityConfig:
+    """The configuration of a run: the ``[quality]`` table of a TOML file (optional), and the command line's
+    ``--keep-low-quality``, which wins. Raises ValueError (a one-line message) for a bad file."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"cannot read quality config {path}: {exc}") from None
+        if "quality" not in raw:
+            raise ValueError(f"quality config {path} has no [quality] table")
+        data = dict(raw["quality"])
+    if keep_low_quality:
+        data["keep_low_quality"] = True
+    return QualityConfig.from_mapping(data) if data else DEFAULT_CONFIG
 
 # ------------------------------------------------------------------------------------------------ the catalog
 

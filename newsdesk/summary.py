@@ -30,6 +30,7 @@ class RunSummary:
     duplicates_near: int
     rejects: int
     reject_reasons: dict[str, int] = field(default_factory=dict)
+    quality_rules: dict[str, int] = field(default_factory=dict)  # not_article rejects by the rule that fired
     languages: dict[str, int] = field(default_factory=dict)
     ner_skipped: int = 0
     enrich_errors: int = 0
@@ -51,6 +52,8 @@ class RunSummary:
                    duplicates=plan.duplicates.num_rows, duplicates_near=plan.duplicates_near,
                    rejects=len(plan.rejects),
                    reject_reasons=dict(sorted(Counter(r.reason for r in plan.rejects).items())),
+                   quality_rules=dict(sorted(Counter(r.detail.split(":", 1)[0] for r in plan.rejects
+                                                     if r.reason == "not_article").items())),
                    languages=dict(plan.languages))
 
     def add_enriched(self, enriched: EnrichResult) -> None:
@@ -91,7 +94,8 @@ class RunSummary:
         lines = [f"# newsdesk run `{self.run_id}`", "", f"`{self.raw}` → `{self.out}`"
                  + (f" — {self.note}" if self.note else ""), "", "| | |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in rows]
-        for title, table in (("reject reason", self.reject_reasons), ("language", self.languages)):
+        for title, table in (("reject reason", self.reject_reasons), ("not an article: rule", self.quality_rules),
+                             ("language", self.languages)):
             if table:
                 lines += ["", f"| {title} | count |", "|---|---|"]
                 lines += [f"| {k} | {v} |" for k, v in table.items()]

@@ -7,7 +7,7 @@ import pytest
 
 from newsdesk.language import detect_language
 from newsdesk.parse import parse_article
-from newsdesk.ingest import Decoded
+from newsdesk.ingest import Decoded, Reject
 from newsdesk.prepare import Prepared, prepare_file
 from newsdesk.quality import (
     REJECT_REASON, STAT_RULES, QualityConfig, assess, assess_prepared, load_quality_rules, measure, rule_rows,
@@ -399,9 +399,16 @@ def test_assess_is_deterministic_and_pure() -> None:
 # ------------------------------------------------------------------------------ through the prepare step
 
 def _prepared(text: str) -> Prepared:
-    p = prepare_file(Decoded("x/a.txt", "0" * 64, len(text), text, "utf-8"))
+    """Parsed, cleaned and language-tagged by the real prepare step, with the gate off (assessed below)."""
+    p = prepare_file(Decoded("x/a.txt", "0" * 64, len(text), text, "utf-8"), QualityConfig(keep_low_quality=True))
     assert isinstance(p, Prepared)
     return p
+
+
+def test_prepare_file_applies_the_gate():
+    page = "Breaking\n\nMore to follow.\n"
+    got = prepare_file(Decoded("x/a.txt", "0" * 64, len(page), page, "utf-8"))
+    assert isinstance(got, Reject) and got.reason == "not_article" and got.detail.startswith("page.")
 
 
 @pytest.mark.parametrize("page,rule", [
