@@ -289,6 +289,7 @@ def commit_run(out: Path, stage: Path, plan: Plan, links: Links, runs_row: dict)
 
 def _commit_inputs(s: RunState) -> list[tuple]:
     s.summary.seconds = time.perf_counter() - s.t0
+    s.summary.step_seconds = {k: round(v, 3) for k, v in s.seconds.items()}
     runs_row = s.summary.runs_row(started=s.started, finished=utcnow(), flow_run_id=s.flow_run_id,
                                   code_version=__version__)
     crash_point("before_commit")
@@ -308,8 +309,12 @@ STEPS: tuple[Step, ...] = (DISCOVER, PREPARE, PLAN, ENRICH, LINK, CLUSTER, COMMI
 
 # ------------------------------------------------------------------------------------------------ the run
 def run(config: RunConfig, executor: Executor, *, progress: Progress | None = None,
-        flow_run_id: str | None = None, clock: Callable[[], datetime] = utcnow) -> RunSummary:
-    """Run every step of :data:`STEPS` over ``config.raw`` into ``config.out``, holding the store's lock."""
+        flow_run_id: str | None = None, clock: Callable[[], datetime] = utcnow,
+        steps: Sequence[Step] = STEPS) -> RunSummary:
+    """Run every step of :data:`STEPS` over ``config.raw`` into ``config.out``, holding the store's lock.
+
+    ``steps`` is for benchmarks that swap one step's work (e.g. the model-free scale bench); runners never
+    pass it."""
     progress = progress or _NoProgress()
     store = Store(config.out)
     with store.writer(timeout=config.wait):
@@ -317,7 +322,7 @@ def run(config: RunConfig, executor: Executor, *, progress: Progress | None = No
         state = RunState(config=config, store=store, stage=stage, started=clock(), t0=time.perf_counter(),
                          flow_run_id=flow_run_id)
         try:
-            for step in STEPS:
+            for step in steps:
                 t = time.perf_counter()
                 calls = step.inputs(state)
                 if step.map:

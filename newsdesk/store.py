@@ -182,7 +182,7 @@ class Store:
         return True
 
     def commit(self, appends: Mapping[str, pa.Table | Staged],
-               check: Callable[[Path], list[str]] | None = None) -> int:
+               check: Callable[[Path, str], list[str]] | None = None) -> int:
         """Commit new rows (``appends``, per table) as the next snapshot.
 
         Every table is append-only: a snapshot hard-links the previous snapshot's parts and adds one part per
@@ -190,7 +190,8 @@ class Store:
         the parts the workers wrote (merged and sorted out of core); either way the part is written in the
         table's order.
 
-        ``check(snapshot_dir)`` returns a list of problems; any problem aborts the commit
+        ``check(snapshot_dir, part_name)`` returns the problems in the rows this commit adds (the ``part_name``
+        file of each table, e.g. :func:`newsdesk.validate.check_snapshot`); any problem aborts the commit
         (:class:`CommitRejected`) and leaves the previous snapshot current. Must be called under
         :meth:`writer`. Returns the new version.
         """
@@ -222,7 +223,7 @@ class Store:
         crash_point("before_rename")
         os.rename(tmp, final)
         _fsync_dir(self.snapshots)
-        problems = check(final) if check else []
+        problems = check(final, part) if check else []
         if problems:
             shutil.rmtree(final, ignore_errors=True)
             raise CommitRejected("validation failed, nothing committed: " + "; ".join(problems[:10])

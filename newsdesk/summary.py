@@ -2,6 +2,7 @@
 artifact, and the source of the run's row in the ``runs`` table."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -68,7 +69,8 @@ class RunSummary:
         """The run's row of the ``runs`` table (every other column is the summary's field of that name)."""
         return schema.table("runs").row(self, started_at=started, finished_at=finished, status="committed",
                                         seconds=round(self.seconds, 3), flow_run_id=flow_run_id,
-                                        code_version=code_version)
+                                        code_version=code_version,
+                                        step_seconds=json.dumps(self.step_seconds, separators=(",", ":")))
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -27,7 +27,7 @@ def run_tables(run: str, articles: list[dict]) -> dict:
     runs = [{"run_id": run, "started_at": now, "finished_at": now, "status": "committed", "files_seen": 1,
              "files_new": 1, "articles": len(articles), "duplicates": 0, "rejects": 0, "quotes": 0,
              "entity_mentions": 0, "enrich_errors": 0, "seconds": 0.1, "flow_run_id": None,
-             "code_version": "test"}]
+             "code_version": "test", "step_seconds": "{}"}]
     return {"articles": schema.table("articles").to_arrow(articles),
             "files": schema.table("files").to_arrow(files),
             "runs": schema.table("runs").to_arrow(runs)}
