@@ -25,10 +25,12 @@ def test_only_new_or_changed_files_are_read_and_known_versions_come_along(tmp_pa
                    manifest)
     files = [RawFile("a.txt", 10, 100), RawFile("b.txt", 20, 200), RawFile("c.txt", 5, 50),
              RawFile("d.txt", 7, -1)]
-    got = files_to_read(files, [s1, s2], [manifest])
-    assert [f.path for f in got.files] == ["b.txt", "c.txt", "d.txt"]  # b's stat is its older version's
-    assert got.unchanged == 1
-    assert got.known == {"b.txt": frozenset({"sb1", "sb2"})}
+    got = files_to_read(sorted(files + [RawFile("b2.txt", 3, 3)], key=lambda f: f.path), [s1, s2], [manifest])
+    # b.txt has its first version's stat again (restored with its timestamp): that version is curated too
+    assert [f.path for f in got.files] == ["b2.txt", "c.txt", "d.txt"]  # d: no mtime, always read
+    assert got.unchanged == 2 and got.known == {}
+    got = files_to_read([RawFile("b.txt", 22, 220)], [s1, s2], [manifest])
+    assert [f.path for f in got.files] == ["b.txt"] and got.known == {"b.txt": frozenset({"sb1", "sb2"})}
 
 
 def test_a_fresh_store_reads_everything(tmp_path):
