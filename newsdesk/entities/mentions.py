@@ -263,10 +263,15 @@ def _strip_front(body: str, start: int, end: int, label: str, aliases: Mapping[s
     return start, hint
 
 
+_SPACED_POSSESSIVE = re.compile(r"(?<=\w) (['’]s)(?= \w)")
+
+
 def _name_of(surface: str, label: str, aliases: Mapping[str, Alias]) -> tuple[str, str]:
-    """(name, hint) a cleaned surface stands for: a state for a news abbreviation ("Calif." -> California,
+    """(name, hint) a cleaned surface stands for (a tokenized possessive closed up: "Children 's Hospital" ->
+    "Children's Hospital"): a state for a news abbreviation ("Calif." -> California,
     GPE), the name without its legal form ("Avnet Inc" -> Avnet, ORG), a US government body without "U.S."
     ("U.S. Securities and Exchange Commission")."""
+    surface = _SPACED_POSSESSIVE.sub(r"\1", surface)  # tokenized text: "Children 's Hospital"
     if norm_name(surface) in aliases:
         return surface, ""
     state = expand_abbreviation(surface, label)

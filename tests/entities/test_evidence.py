@@ -233,3 +233,29 @@ def test_repeats_of_a_name_the_model_missed_become_mentions():
     assert all(body[m.start:m.end] == m.surface for m in ms)
     # "Film" (found once) is not repeated: a capitalised common word; no votes from repeats
     assert ms[2].votes == ms[0].votes
+
+
+# ----------------------------------------------------------------------------------------- phase B additions
+
+def test_place_names_get_the_gazetteer_spelling_the_text_lost():
+    from newsdesk.entities.evidence import place_spelling
+    assert [place_spelling(n) for n in ("Sao Paulo", "Brasilia", "Parana", "Zurich")] == [
+        "São Paulo", "Brasília", "Paraná", "Zürich"]
+    # as written when the text has them, for names the gazetteer writes plainly, and not a transliteration's
+    assert [place_spelling(n) for n in ("São Paulo", "Paris", "Georgia", "Baghdad")] == [
+        "São Paulo", "Paris", "Georgia", "Baghdad"]
+    entities, _ = resolve_corpus([art("a", "Talks in Sao Paulo ended.", ("Sao Paulo", "GPE"))])
+    assert [e["name"] for e in entities] == ["São Paulo"]
+
+
+def test_tokenized_possessive_is_closed_up_in_the_name():
+    ms = article("Honican was taken to Children 's Hospital in Cincinnati .", ("Children 's Hospital", "ORG"))
+    assert keys(ms)["Children 's Hospital"] == ("Children's Hospital", "ORG")
+
+
+def test_a_one_word_school_name_joins_its_university_before_its_college():
+    arts = [art("a", "She taught at Harvard University.", ("Harvard University", "ORG")),
+            art("b", "He studied at Harvard College.", ("Harvard College", "ORG")),
+            art("c", "A Harvard study.", ("Harvard", "ORG"))]
+    entities, rows = resolve_corpus(arts)
+    assert name_of(entities, rows, "c", "Harvard") == "Harvard University"
