@@ -290,18 +290,21 @@ def fast(out: Path, cache: Path, gold, per_set: bool, failures: Path | None, rep
         from newsdesk.entities import load_nlp, ner_spans
         nlp = load_nlp()
         sample = arts[:ner_sample]
-        tn = ta = 0.0
+        tn = ta = cn = ca = 0.0
         for i in range(0, len(sample), 50):
             part = sample[i:i + 50]
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             sp = ner_spans(nlp, [a["body"] for a in part])
             tn += time.perf_counter() - t0
-            t0 = time.perf_counter()
+            cn += time.process_time() - c0
+            t0, c0 = time.perf_counter(), time.process_time()
             ms = [(a["article_id"], resolve_article(a["body"], x) if x else []) for a, x in zip(part, sp)]
             resolve_corpus(ms)
             ta += time.perf_counter() - t0
+            ca += time.process_time() - c0
         print(f"sample of {len(sample)} articles: NER {tn:.2f} s; resolve_article + resolve_corpus {ta:.2f} s "
-              f"({100 * ta / tn:.1f}% of NER)")
+              f"({100 * ta / tn:.1f}% of NER); CPU time: NER {cn:.2f} s, entity steps {ca:.2f} s "
+              f"({100 * ca / cn:.1f}%)")
     if timing:
         print(f"{len(arts)} articles: NER {t_ner:.1f} s (cached run); resolve_article {t_art:.2f} s "
               f"({100 * t_art / t_ner:.1f}% of NER); resolve_corpus {t_corpus:.2f} s ({100 * t_corpus / t_ner:.1f}%); "

@@ -59,7 +59,7 @@ would give them all.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,13 +88,14 @@ class KeyStats:
 
     mentions: int = 0
     articles: int = 0
-    votes: Counter = field(default_factory=Counter)  # type -> thousandths of a vote, once per article
+    votes: dict = field(default_factory=dict)  # type -> thousandths of a vote, once per article
     acronyms: set = field(default_factory=set)  # normalized acronym surfaces the key's mentions were written as
 
     def add(self, other: KeyStats) -> None:
         self.mentions += other.mentions
         self.articles += other.articles
-        self.votes.update(other.votes)
+        for t, v in other.votes.items():
+            self.votes[t] = self.votes.get(t, 0) + v
         self.acronyms |= other.acronyms
 
 
@@ -117,9 +118,9 @@ def key_stats(articles: Iterable[tuple[str, Sequence[ArticleMention]]]) -> dict[
                 if m.key not in voted:
                     voted.add(m.key)
                     for t, v in m.votes:
-                        s.votes[t] += round(v * MILLI)
+                        s.votes[t] = s.votes.get(t, 0) + round(v * MILLI)
             else:
-                s.votes[m.key[1]] += MILLI
+                s.votes[m.key[1]] = s.votes.get(m.key[1], 0) + MILLI
             if _is_acronym(m.surface):
                 a = norm_name(m.surface)
                 if a and a != norm_name(m.key[0]):
@@ -139,51 +140,65 @@ def cluster_norms(keys: Iterable[tuple[str, str]], aliases_path: Path | str | No
 
 
 # ---------------------------------------------------------------------------------------------- names
-@dataclass
+def _sorted(items: Iterable[str]) -> list[str]:
+    out = list(items)
+    if len(out) > 1:
+        out.sort()
+    return out
+
+
+def _add(d: dict, k, v) -> None:
+    d[k] = d.get(k, 0) + v
+
+
 class Name:
     """A normalized name's totals (committed rows + the run's keys) and its place in the joins."""
 
-    norm: str
-    tokens: tuple[str, ...]
-    alias: str | None = None
-    pinned: str | None = None
-    names: Counter = field(default_factory=Counter)  # spelling -> mentions
-    name_articles: Counter = field(default_factory=Counter)  # spelling -> articles
-    votes: Counter = field(default_factory=Counter)  # type -> thousandths
-    acronyms: set = field(default_factory=set)
-    mentions: int = 0
-    articles: int = 0
-    type: str = ""
-    # committed state (None for a name the store has never seen)
-    committed_entity: str | None = None  # the current id of the entity its latest committed mentions are in
-    committed_parent: str | None = None  # its direct parent when its latest mentions were committed
-    stored_parent_keys: set = field(default_factory=set)  # join keys its committed rows were found by
+    __slots__ = ("norm", "tokens", "alias", "pinned", "names", "name_articles", "votes", "acronyms", "mentions",
+                 "articles", "type", "committed_entity", "committed_parent", "stored_parent_keys")
+
+    def __init__(self, norm: str, tokens: tuple[str, ...], alias: str | None = None, pinned: str | None = None):
+        self.norm, self.tokens, self.alias, self.pinned = norm, tokens, alias, pinned
+        self.names: dict[str, int] = {}  # spelling -> mentions
+        self.name_articles: dict[str, int] = {}  # spelling -> articles
+        self.votes: dict[str, int] = {}  # type -> thousandths
+        self.acronyms: set[str] = set()
+        self.mentions = self.articles = 0
+        self.type = ""
+        # committed state (None for a name the store has never seen)
+        self.committed_entity: str | None = None  # current id of the entity its latest committed mentions are in
+        self.committed_parent: str | None = None  # its direct parent when its latest mentions were committed
+        self.stored_parent_keys: set[str] = set()  # join keys its committed rows were found by
 
     def add_stats(self, spelling: str, typ: str, st: KeyStats) -> None:
-        self.names[spelling] += st.mentions
-        self.name_articles[spelling] += st.articles
+        _add(self.names, spelling, st.mentions)
+        _add(self.name_articles, spelling, st.articles)
         if st.votes:
-            self.votes.update(st.votes)
+            for t, v in st.votes.items():
+                _add(self.votes, t, v)
         else:  # counts without votes (hand-built stats): one vote per mention for the key's type
-            self.votes[typ] += st.mentions * MILLI
-        self.acronyms |= st.acronyms
+            _add(self.votes, typ, st.mentions * MILLI)
+        if st.acronyms:
+            self.acronyms |= st.acronyms
         self.mentions += st.mentions
         self.articles += st.articles
 
     def add_row(self, r: Mapping) -> None:
-        for s, m, a in zip(r["spellings"], r["spelling_mentions"], r["spelling_articles"]):
-            self.names[s] += m
-            self.name_articles[s] += a
+        for sp, m, a in zip(r["spellings"], r["spelling_mentions"], r["spelling_articles"]):
+            _add(self.names, sp, m)
+            _add(self.name_articles, sp, a)
         for t, v in zip(r["vote_types"], r["vote_weights"]):
-            self.votes[t] += v
-        self.acronyms |= set(r["acronyms"] or ())
+            _add(self.votes, t, v)
+        if r["acronyms"]:
+            self.acronyms |= set(r["acronyms"])
         self.mentions += r["mentions"]
         self.articles += r["articles"]
         self.stored_parent_keys |= set(r["parent_keys"] or ())
 
     def settle(self) -> None:
         self.type = settle_type(self.votes, self.pinned) if (self.votes or self.pinned) else "ORG"
-        self.acronyms = {a for a in self.acronyms if len(self.tokens) >= 2 and _letters_in_order(a, self.tokens)}
+        if self.acronyms:
+            self.acronyms = {a for a in self.acronyms if len(self.tokens) >= 2 and _letters_in_order(a, self.tokens)}
 
 
 _SCHOOL_WORDS = frozenset({"university", "college"})
@@ -316,15 +331,22 @@ def _one_school(forms: Iterable[str], names: Mapping[str, Name]) -> str | None:
 def settle_entities(names: Mapping[str, Name], parent: Mapping[str, str]) -> dict[str, tuple[str, str]]:
     """root name -> the entity's (name, type): the root's spelling, the votes of the root and of the names
     that joined it with the same type."""
-    votes: dict[str, Counter] = {}
-    for n in sorted(names):
-        r = root(parent, n)
-        v = votes.setdefault(r, Counter())
-        if n == r or names[n].type == names[r].type:
-            v.update(names[n].votes)
+    joined: dict[str, list[str]] = {}
+    for n in names:
+        r = root(parent, n) if n in parent else n
+        if r != n and names[n].type == names[r].type:
+            joined.setdefault(r, []).append(n)
+        elif r == n:
+            joined.setdefault(r, [])
     out = {}
-    for r, v in votes.items():
+    for r, more in joined.items():
         c = names[r]
+        v = c.votes
+        if more:
+            v = dict(v)
+            for n in sorted(more):
+                for t, w in names[n].votes.items():
+                    _add(v, t, w)
         typ = settle_type(v, c.pinned) if (v or c.pinned) else c.type
         name = c.alias or best_spelling(c.names, c.name_articles)
         if typ in ("GPE", "LOC") and not c.alias:
@@ -455,7 +477,7 @@ def resolve_keys(stats: Mapping[tuple[str, str], KeyStats], lookup: Lookup | Non
     ``lookup`` gives (only those the run's names can meet); returns the rows the run appends."""
     lookup = lookup or _Empty()
     L = _Loaded(load_aliases(aliases_path))
-    new_stats: dict[str, Name] = {}
+    new_keys: dict[str, list] = {}
     owner: dict[tuple[str, str], str] = {}
     for key in sorted(stats):
         st = stats[key]
@@ -465,9 +487,9 @@ def resolve_keys(stats: Mapping[tuple[str, str], KeyStats], lookup: Lookup | Non
         if a:
             spelling, n = a.canonical, norm_name(a.canonical)
         L.name(n).add_stats(spelling, typ, st)
-        new_stats.setdefault(n, Name(n, L.names[n].tokens)).add_stats(spelling, typ, st)
+        new_keys.setdefault(n, []).append((spelling, typ, st))
         owner[key] = n
-    run_names = set(new_stats)
+    run_names = set(new_keys)
 
     # 1. the run's names: committed totals + new
     L.ingest(lookup.names_by_key(sorted(run_names)))
@@ -477,10 +499,12 @@ def resolve_keys(stats: Mapping[tuple[str, str], KeyStats], lookup: Lookup | Non
     #    of or compete for (their join keys meet the run's parent keys, old types' keys included)
     want_parents: set[str] = set()
     run_parent_keys: set[str] = set()
+    keys_of: dict[str, tuple[set[str], set[str]]] = {}
     for n in run_names:
         c = L.names[n]
-        want_parents |= child_keys(c.tokens)
-        run_parent_keys |= parent_keys(c.tokens, c.type, c.acronyms) | c.stored_parent_keys
+        keys_of[n] = pk, ck = parent_keys(c.tokens, c.type, c.acronyms), child_keys(c.tokens)
+        want_parents |= ck
+        run_parent_keys |= pk | c.stored_parent_keys
     got2 = L.ingest(lookup.names_by_join_keys(sorted(want_parents), sorted(run_parent_keys)))
     L.committed_state(lookup)
     registry = lookup.registry(L.committed_entities())
@@ -537,17 +561,23 @@ def resolve_keys(stats: Mapping[tuple[str, str], KeyStats], lookup: Lookup | Non
 
     rows = []
     for n in sorted(run_names):
-        s, c = new_stats[n], names[n]
-        sp = sorted(s.names)
-        vt = sorted(t for t in s.votes if s.votes[t])
+        c = names[n]
+        if n in L.rows:  # committed before: the run's own counts
+            s = Name(n, c.tokens)
+            for spelling, typ, st in new_keys[n]:
+                s.add_stats(spelling, typ, st)
+        else:
+            s = c
+        sp = _sorted(s.names)
+        vt = _sorted(t for t, v in s.votes.items() if v)
+        pk, ck = keys_of[n]
         rows.append({"name_key": n, "run_id": run_id, "version": version, "entity_id": eid(n),
                      "parent_key": parent.get(n), "mentions": s.mentions, "articles": s.articles,
                      "spellings": sp, "spelling_mentions": [s.names[x] for x in sp],
                      "spelling_articles": [s.name_articles[x] for x in sp],
                      "vote_types": vt, "vote_weights": [s.votes[t] for t in vt],
-                     "acronyms": sorted(a for a in s.acronyms if a in c.acronyms),
-                     "parent_keys": sorted(parent_keys(c.tokens, c.type, c.acronyms)),
-                     "child_keys": sorted(child_keys(c.tokens))})
+                     "acronyms": _sorted(a for a in s.acronyms if a in c.acronyms) if s.acronyms else [],
+                     "parent_keys": _sorted(pk), "child_keys": _sorted(ck)})
     return Resolution(keymap={k: eid(n) for k, n in owner.items()}, entities=new_entities, redirects=redirects,
                       names=rows, current=current,
                       committed_loaded=sum(1 for c in names.values() if c.committed_entity))
