@@ -247,6 +247,8 @@ def run(config: RunConfig, executor: Executor, *, progress: Progress | None = No
         if not summary.committed:  # nothing new: report the store as it is
             summary.version = store.version()
             summary.entities = store.count_rows("entities")
+            summary.last_run_id = assemble.previous_run_id(store.read("runs", columns=["run_id", "finished_at"]))
+            summary.run_id = ""  # no run was committed: it has no id
     summary.seconds = time.perf_counter() - state.t0
     summary.step_seconds = {k: round(v, 3) for k, v in state.seconds.items()}
     return summary

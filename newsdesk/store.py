@@ -6,8 +6,13 @@ Layout of an output folder ``OUT``::
     OUT/current -> _snapshots/000003                    the committed state (one symlink)
     OUT/<table> -> current/<table>                      stable per-table paths for readers
     OUT/catalog.duckdb                                  one DuckDB view per table, with COMMENTs
-    OUT/DATASET.md                                      dataset card (derived from schemas/)
+    OUT/DATASET.md                                      dataset card (derived from schemas/ and the data)
     OUT/.lock                                           the single-writer lock
+
+Everything is readable by other accounts as the umask allows (files 0644, folders 0755 under umask 022): the
+temporary files and folders a commit renames into place are created 0600/0700 and get those modes first.
+The catalog's views read ``<table>/*.parquet`` relative to the store (see :func:`open_catalog`), so a copied
+store reads its own files and a moved one keeps working.
 
 A commit builds the next snapshot in a temporary folder (hard links make the unchanged parts free), fsyncs
 it, renames it into place, validates it, and then flips ``current`` with one atomic ``rename(2)``. A reader
@@ -49,11 +54,32 @@ class CommitRejected(RuntimeError):
     """Validation failed; the commit was aborted and the last good state is in place."""
 
 
+def umask() -> int:
+    """The process's umask, read without changing it (Linux: /proc; elsewhere set and restored)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def publish_mode(path: Path | str, directory: bool = False) -> None:
+    """Give a file (0666) or folder (0777) the mode a plain ``open``/``mkdir`` would, under the umask:
+    ``tempfile`` creates them 0600/0700, which other accounts cannot read."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~umask())
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write one Parquet file atomically (temporary name, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
     os.close(fd)
+    publish_mode(tmp)
     try:
         pq.write_table(table, tmp, compression="zstd", write_statistics=True,
                        use_dictionary=True, store_schema=True)
@@ -196,6 +222,7 @@ class Store:
         new = prev + 1
         self.snapshots.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.snapshots))
+        publish_mode(tmp, directory=True)
         part = f"part-{new:06d}.parquet"
         for name, t in declared.items():
             tdir = tmp / name
@@ -257,23 +284,28 @@ class Store:
 
     # ---------------------------------------------------------------- derived files
     def write_catalog(self) -> Path:
-        """(Re)build ``catalog.duckdb``: a view per table over ``OUT/<table>/*.parquet``, with comments.
+        """(Re)build ``catalog.duckdb``: a view per table over ``<table>/*.parquet``, with comments.
 
-        Paths are absolute so the views work from any working directory; after moving the folder run
-        ``newsdesk catalog --out NEWPLACE``. Written to a temporary file and renamed into place.
+        The paths are relative to the store, so the catalog travels with it (a copy reads its own files, a
+        moved store keeps working). DuckDB resolves a relative path against the working directory, then
+        against its ``file_search_path`` setting: open the catalog from the store's folder, or with
+        ``file_search_path`` set to it (:func:`open_catalog` does). Written to a temporary file and renamed
+        into place, at every commit; readers open it read-only.
         """
         path = self.out / CATALOG
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".duckdb", dir=self.out)
         os.close(fd)
         os.unlink(tmp)  # duckdb wants to create the file itself
         try:
-            con = duckdb.connect(tmp, config={"storage_compatibility_version": DUCKDB_STORAGE_VERSION})
+            con = duckdb.connect(tmp, config={"storage_compatibility_version": DUCKDB_STORAGE_VERSION,
+                                              "file_search_path": str(self.out)})
             try:
-                for sql in catalog_sql(self.out):
+                for sql in catalog_sql(self.out, relative=True):
                     con.execute(sql)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
+            publish_mode(tmp)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -287,9 +319,14 @@ class Store:
 
         path = self.out / CARD
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".md", dir=self.out)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(dataset_card(self))
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(dataset_card(self))
+            publish_mode(tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return path
 
 
@@ -297,11 +334,12 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def catalog_sql(out: Path) -> list[str]:
-    """The statements that define the catalog's views and comments."""
+def catalog_sql(out: Path, relative: bool = False) -> list[str]:
+    """The statements that define the catalog's views and comments (paths relative to the store with
+    ``relative``, else absolute)."""
     stmts = []
     for name in schema.tables():
-        glob = str(Path(out).resolve() / name / "*.parquet")
+        glob = f"{name}/*.parquet" if relative else str(Path(out).resolve() / name / "*.parquet")
         stmts.append(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({_sql_str(glob)})')
         for obj, comment in schema.duckdb_comments(name):
             stmts.append(f"COMMENT ON {obj} IS {_sql_str(comment)}")
@@ -315,3 +353,14 @@ def connect(out: Path | str) -> duckdb.DuckDBPyConnection:
         if sql.startswith("CREATE"):
             con.execute(sql)
     return con
+
+
+def open_catalog(out: Path | str) -> duckdb.DuckDBPyConnection:
+    """``OUT/catalog.duckdb`` opened read-only, from any working directory: the views' relative paths
+    resolve against the store (``file_search_path``). The same in plain DuckDB::
+
+        duckdb.connect("data/curated/catalog.duckdb", read_only=True,
+                       config={"file_search_path": "data/curated"})
+    """
+    out = Path(out).resolve()
+    return duckdb.connect(str(out / CATALOG), read_only=True, config={"file_search_path": str(out)})

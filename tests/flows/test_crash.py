@@ -17,10 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from newsdesk.store import CATALOG, SNAPSHOTS, Store
+from newsdesk.store import SNAPSHOTS, Store, open_catalog
 from newsdesk.validate import check_snapshot
 from tests.flows.opshelp import (NEWSDESK, PrefectServer, base_env, kill_group, run_cli, stop, table_rows,
                                  write_corpus)
@@ -81,7 +80,7 @@ def assert_clean(out: Path) -> None:
     assert not [p.name for p in store.out.iterdir() if p.name.startswith(".tmp-")]
     assert max(int(p.name) for p in snaps.iterdir() if p.name.isdigit()) == store.version()
     assert check_snapshot(store.snapshot_dir()) == []
-    con = duckdb.connect(str(out / CATALOG), read_only=True)
+    con = open_catalog(out)
     try:
         n = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
     finally:

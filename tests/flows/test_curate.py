@@ -3,12 +3,11 @@ import re
 import shutil
 import unicodedata
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
 from newsdesk import schema
-from newsdesk.store import CATALOG, Store
+from newsdesk.store import Store, open_catalog
 from newsdesk.validate import check_snapshot
 
 pytestmark = pytest.mark.prefect
@@ -118,7 +117,7 @@ def test_parquet_files_have_declared_schemas_and_catalog_works(curated):
     for name, t in schema.tables().items():
         for f in (out / name).glob("*.parquet"):
             assert pq.read_schema(f).equals(t.arrow_schema(), check_metadata=False), name
-    con = duckdb.connect(str(out / CATALOG), read_only=True)
+    con = open_catalog(out)
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
     assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 5
     con.close()

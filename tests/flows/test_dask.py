@@ -34,7 +34,7 @@ def api_url_for_workers(prefect_harness):
 @pytest.mark.parametrize("runner_name", ["dask", "processes"])
 def test_scaled_out_tables_identical_to_default_runner(api_url_for_workers, tmp_path, runner_name):
     from newsdesk.flows.curate import curate
-    from newsdesk.cli import build_task_runner
+    from newsdesk.flows.runners import build_task_runner
 
     raw = tmp_path / "raw"
     write_corpus(raw, 24)
