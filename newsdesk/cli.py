@@ -63,7 +63,7 @@ class NewsdeskGroup(TyperGroup):
                 import traceback
 
                 traceback.print_exc()
-            typer.echo(f"newsdesk: error: {type(exc).__name__}: {exc}", err=True)
+            typer.echo(f"newsdesk: error: {type(exc).__name__}: {_one_line(exc)}", err=True)
             code = 1
         else:
             code = rv if isinstance(rv, int) else 0
@@ -72,6 +72,11 @@ class NewsdeskGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first line of an exception's message (the rest is for --verbose)."""
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
 
 
 def _version(value: bool) -> None:
@@ -186,7 +191,7 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
             import traceback
 
             traceback.print_exc()
-        _fail(f"run failed: {type(exc).__name__}: {exc}")
+        _fail(f"run failed: {type(exc).__name__}: {_one_line(exc)}")
     _print_summary(summary, wall=_wall_seconds())
 
 
