@@ -31,7 +31,7 @@ RUNNERS = ("auto", "threads", "processes", "dask")
 AUTO_PROCESSES_MIN_NEW = 200  # below this many new files, a process pool's start-up costs more than it saves
 
 _ACTIVE_SERVER = None  # the local server of the run in progress (stopped by abort())
-_ACTIVE_RUNNER = None  # the task runner of the run in progress
+_FLOW_RUN_ID = None  # the flow run in progress (abort() marks it cancelled)
 
 
 class ApiUnreachable(RuntimeError):
@@ -212,46 +212,61 @@ def run_curate(raw: Path, out: Path, *, runner: str = "auto", address: str | Non
 
         if started and _ACTIVE_SERVER is not None:
             _ACTIVE_SERVER.wait_healthy()
-        global _ACTIVE_RUNNER
-        _ACTIVE_RUNNER = runner
-        flow = curate.with_options(task_runner=build_task_runner(runner, address, workers))
+        flow = curate.with_options(task_runner=build_task_runner(runner, address, workers),
+                                   on_running=[_record_flow_run])
         return flow(raw=str(raw), out=str(out), **params)
 
 
 def current_flow_run_id() -> str | None:
-    """The id of the flow run this thread is in, if any (read from Prefect's context; no API call)."""
-    context = sys.modules.get("prefect.context")  # never import here: a signal handler may run mid-import
-    run_context = getattr(context, "FlowRunContext", None)
-    if run_context is None:
-        return None
-    try:
-        ctx = run_context.get()
-        return str(ctx.flow_run.id) if ctx and ctx.flow_run else None
-    except Exception:
-        return None
+    """The id of the flow run in progress in this process, if any (recorded when it started running)."""
+    return _FLOW_RUN_ID
+
+
+def _record_flow_run(flow, flow_run, state) -> None:
+    global _FLOW_RUN_ID
+    _FLOW_RUN_ID = str(flow_run.id)
 
 
 def abort(message: str, flow_run_id: str | None = None, timeout: float = 1.0) -> None:
-    """Stop a run now: mark its flow run Cancelled (at most ``timeout`` s), kill the worker processes
-    (process pool, local Dask cluster) and stop the local server. The caller then exits."""
+    """Stop a run now: mark its flow run Cancelled (at most ``timeout`` s), stop the local server, kill the
+    worker processes (process pool, local Dask cluster). The caller then exits at once."""
     if flow_run_id and os.environ.get("PREFECT_API_URL"):
         t = threading.Thread(target=_cancel_flow_run, args=(flow_run_id, message), daemon=True)
         t.start()
         t.join(timeout)
     server = _ACTIVE_SERVER
-    keep = {server.proc.pid} if server is not None and server.proc is not None else set()
-    with contextlib.suppress(Exception):
-        if _ACTIVE_RUNNER == "dask":  # a local Dask cluster's workers exit with their parent (and a nanny
-            _release_semaphores()     # would restart a killed one)
-        else:
-            _kill_workers(keep)
     if server is not None:
-        server.stop(grace=1)
+        with contextlib.suppress(Exception):
+            server.stop(grace=1)
+    with contextlib.suppress(Exception):
+        _kill_workers()
+
+
+def _kill_workers() -> None:
+    """Kill this process's worker processes, quietly.
+
+    They are stopped (SIGSTOP) first, so that no Dask nanny sees one die and starts a replacement; then the
+    multiprocessing semaphores this process created are released as a normal exit would (else the resource
+    tracker, which outlives us, warns about "leaked semaphore objects"); then they are killed. The resource
+    tracker is left to exit by itself when its last client is gone.
+    """
+    import psutil
+
+    workers = []
+    for c in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "resource_tracker" not in " ".join(c.cmdline()):
+                c.suspend()
+                workers.append(c)
+    _release_semaphores()
+    for c in workers:
+        with contextlib.suppress(psutil.Error):
+            c.kill()
 
 
 def _release_semaphores() -> None:
-    """Unlink the multiprocessing semaphores this process created (a local Dask cluster's queues), as its
-    normal exit would: the resource tracker otherwise warns about "leaked semaphore objects" after we left."""
+    """Unlink and unregister the multiprocessing semaphores of this process (its pools' and Dask cluster's
+    queues), as their finalizers would at a normal exit."""
     import gc
     from multiprocessing import resource_tracker, synchronize
 
@@ -263,23 +278,6 @@ def _release_semaphores() -> None:
                     synchronize.sem_unlink(name)
                 with contextlib.suppress(Exception):
                     resource_tracker.unregister(name, "semaphore")
-
-
-def _kill_workers(keep: set[int]) -> None:
-    """SIGKILL this process's descendants but ``keep``: the workers first, multiprocessing's resource tracker
-    last (killed first, it would be relaunched by a dying worker and print a traceback per semaphore)."""
-    import psutil
-
-    children = [c for c in psutil.Process().children(recursive=True) if c.pid not in keep]
-    trackers, workers = [], []
-    for c in children:
-        with contextlib.suppress(psutil.Error):
-            (trackers if "resource_tracker" in " ".join(c.cmdline()) else workers).append(c)
-    for group in (workers, trackers):
-        for c in group:
-            with contextlib.suppress(psutil.Error):
-                c.kill()
-        psutil.wait_procs(group, timeout=1)
 
 
 def _cancel_flow_run(flow_run_id: str, message: str) -> None:

@@ -86,7 +86,6 @@ async def _serve(name: str, params: dict, *, cron: str | None, interval: float |
     Prefect's own ``flow.serve`` leaves the schedule running when stopped before its runner started, and its
     SIGTERM handler calls the async ``Runner.stop`` without awaiting it: this loop owns both signals.
     """
-    from prefect.client.orchestration import get_client
     from prefect.deployments.runner import EntrypointType
     from prefect.runner import Runner
 
@@ -132,10 +131,35 @@ async def _serve(name: str, params: dict, *, cron: str | None, interval: float |
                 raise started.exception()
         if deployment_id is not None:  # also when stopped before the runner started (it pauses nothing then)
             with contextlib.suppress(Exception):
-                async with get_client() as client:
-                    await client.pause_deployment(deployment_id)
+                await _pause(deployment_id)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+async def _pause(deployment_id) -> None:
+    """Pause the deployment's schedule and delete its queued scheduled runs.
+
+    Pausing deletes the auto-scheduled runs the server had queued; a run the stopping runner had already
+    picked up can fall back to Scheduled after that, so those are deleted too (runs someone asked for by
+    hand, ``prefect deployment run``, stay).
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowRunFilter,
+                                                FlowRunFilterState, FlowRunFilterStateType)
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    async with get_client() as client:
+        await client.pause_deployment(deployment_id)
+        queued = await client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+                type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
+            limit=200, sort=FlowRunSort.EXPECTED_START_TIME_ASC)  # explicit: no nulls for the server
+        for run in queued:
+            if run.auto_scheduled:
+                with contextlib.suppress(Exception):
+                    await client.delete_flow_run(run.id)
 
 
 def _check_cron(cron: str) -> None:

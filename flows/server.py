@@ -73,6 +73,7 @@ def stop(proc: subprocess.Popen, grace: float = 10) -> None:
 def _die_with_parent(parent: int):
     """A ``preexec_fn``: the child gets SIGTERM when the process that started it dies (Linux only)."""
     def set_pdeathsig() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent may ignore SIGINT (newsdesk run does)
         with contextlib.suppress(Exception):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         if os.getppid() != parent:  # the parent died before prctl: nobody would stop this server

@@ -14,6 +14,7 @@ import enum
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -172,11 +173,11 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
     if not _holds_files(raw):
         _warn(f"raw folder {raw} holds no files: nothing to curate")
 
+    _block_ctrl_c(with_workers=runner_name != "threads")  # first: before any library starts a thread
     from newsdesk.flows import runners
     from newsdesk.store import CommitRejected, Store, StoreBusy
 
-    before = Store(out).version()
-    _on_interrupt(out, before)
+    _on_interrupt(out, Store(out).version())
     try:
         summary = runners.run_curate(raw, out, runner=runner_name, address=address, workers=workers,
                                      verbose=verbose, batch_size=batch_size, max_bytes=max_bytes,
@@ -209,32 +210,54 @@ def _wall_seconds() -> float:
         return time.perf_counter() - _T0
 
 
-def _on_interrupt(out: Path, before: int) -> None:
-    from newsdesk.flows import runners
-    from newsdesk.store import Store
+def _block_ctrl_c(with_workers: bool) -> None:
+    """Ignore and block SIGINT in this thread, before any other thread exists (they inherit the mask; a
+    thread that did not would swallow a Ctrl-C: importing pyarrow starts one). :func:`_on_interrupt` then
+    takes it with ``sigwait``. Linux keeps a blocked signal pending even when it is ignored.
 
-    """Ctrl-C / SIGTERM during a run: say what the store holds, stop workers and the local server, exit
+    Every process the run starts (process-pool and Dask workers) inherits the ignored disposition, so a
+    Ctrl-C in the terminal, which signals the whole process group, does not make each worker print a
+    KeyboardInterrupt traceback: the run stops its workers itself.
+    """
+    if with_workers:  # multiprocessing starts its resource tracker with SIGINT blocked, then UNblocks it
+        from multiprocessing import resource_tracker  # in its thread: start it now, before we block it
+
+        resource_tracker.ensure_running()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the workers (survives exec)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _on_interrupt(out: Path, before: int) -> None:
+    """Ctrl-C / SIGTERM during a run: say what the store holds, stop the local server and the workers, exit
     130 (143 for SIGTERM) at once. The store needs nothing: a commit is one atomic rename, and the next run
-    sweeps what this one left (Store.recover)."""
-    def handler(signum, frame) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sweeps what this one left (Store.recover).
+
+    One thread waits for SIGINT (see :func:`_block_ctrl_c`): it answers even when the main thread is busy
+    in C code. ``before`` is the store's version when the run started.
+    """
+    from newsdesk.flows import runners
+    from newsdesk.store import Store, freeze_commits
+
+    def report_and_exit(signum: int) -> None:
         try:  # never raise into the interrupted code (it may be in the middle of an import)
-            flow_run_id = runners.current_flow_run_id()
+            freeze_commits()  # a flip in progress finishes, none follows: what we say stays true
             now = Store(out).version()
             what = f"committed snapshot {now}" if now > before else "nothing committed"
             if sys.stderr.isatty():
                 sys.stderr.write("\x1b[?25h\r")  # a progress bar hid the cursor
             sys.stderr.write(f"newsdesk: interrupted; {what}\n")
             sys.stderr.flush()
-            runners.abort(f"interrupted: {what}", flow_run_id)
+            runners.abort(f"interrupted: {what}", runners.current_flow_run_id())
         finally:
             with contextlib.suppress(Exception):
                 sys.stdout.flush()
             os._exit(EX_INTERRUPTED if signum == signal.SIGINT else 128 + signum)
 
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
+    def wait_for_ctrl_c() -> None:
+        report_and_exit(signal.sigwait({signal.SIGINT}))
+
+    threading.Thread(target=wait_for_ctrl_c, name="newsdesk-ctrl-c", daemon=True).start()
+    signal.signal(signal.SIGTERM, lambda signum, frame: report_and_exit(signum))
 
 
 def _print_summary(s: dict, wall: float) -> None:

@@ -13,12 +13,13 @@ Points placed in the code (see docs/operations.md and tests/flows/test_crash.py)
 ``before_catalog``       Store.commit, ``current`` flipped, catalog.duckdb / DATASET.md not yet rebuilt
 
 ``NEWSDESK_CRASH_SIGNAL=INT`` sends SIGINT to the process group instead (what a Ctrl-C in the terminal does),
-for the interruption tests: the run's handler then reports and exits.
+for the interruption tests: the run's handler then reports and exits while this thread waits.
 """
 from __future__ import annotations
 
 import os
 import signal
+import time
 
 ENV = "NEWSDESK_CRASH_AT"
 SIGNAL_ENV = "NEWSDESK_CRASH_SIGNAL"
@@ -31,5 +32,6 @@ def crash_point(name: str) -> None:
     if os.environ.get(ENV) == name:
         if os.environ.get(SIGNAL_ENV) == "INT":
             os.killpg(os.getpgid(0), signal.SIGINT)
+            time.sleep(60)  # the interrupt handler exits the process before the code after the point runs
         else:
             os.kill(os.getpid(), signal.SIGKILL)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +45,19 @@ CATALOG = "catalog.duckdb"
 CARD = "DATASET.md"
 LOCK = ".lock"
 DUCKDB_STORAGE_VERSION = "v1.5.0"  # the duckdb-cli package (1.5.x) must be able to open the catalog
+
+
+_FLIP_GATE = threading.RLock()  # held while `current` flips; freeze_commits() keeps it for good
+
+
+def freeze_commits() -> None:
+    """Let a flip of ``current`` in progress in this process finish, and forbid any later one.
+
+    An interrupted run calls this before it reads the store's version, so that what it reports (nothing
+    committed, or snapshot N) stays true until it exits. Re-entrant: a signal handler running in the thread
+    that is flipping returns at once (and the flip, not yet done, never happens: the handler exits).
+    """
+    _FLIP_GATE.acquire()
 
 
 class StoreBusy(RuntimeError):
@@ -263,11 +277,12 @@ class Store:
         return table.cast(target) if not table.schema.equals(target, check_metadata=True) else table
 
     def _flip(self, snap: Path) -> None:
-        tmp_link = self.out / f".tmp-{CURRENT}-{os.getpid()}"
-        tmp_link.unlink(missing_ok=True)
-        os.symlink(os.path.relpath(snap, self.out), tmp_link)
-        os.replace(tmp_link, self.out / CURRENT)
-        _fsync_dir(self.out)
+        with _FLIP_GATE:
+            tmp_link = self.out / f".tmp-{CURRENT}-{os.getpid()}"
+            tmp_link.unlink(missing_ok=True)
+            os.symlink(os.path.relpath(snap, self.out), tmp_link)
+            os.replace(tmp_link, self.out / CURRENT)
+            _fsync_dir(self.out)
 
     def _ensure_table_links(self) -> None:
         for name in schema.tables():

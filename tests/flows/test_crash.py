@@ -217,7 +217,8 @@ def test_second_writer_exits_75(lab, tmp_path):
     try:
         r = run_cli(["run", "--raw", str(raw), "--out", str(out)], lab["env"], timeout=120)
         assert r.returncode == 75, r.stderr
-        assert "another newsdesk run is writing" in r.stderr and "--wait" in r.stderr
+        assert r.stderr == (f"newsdesk: error: another newsdesk run is writing to {out} (lock {out / '.lock'}); "
+                            "wait for it to finish or pass --wait SECONDS\n")  # one line, no traceback
         assert Store(out).version() == 0
 
         # --wait: blocks while the lock is held, proceeds once the holder dies (SIGKILL frees a flock)
