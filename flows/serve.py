@@ -151,15 +151,21 @@ async def _pause(deployment_id) -> None:
 
     async with get_client() as client:
         await client.pause_deployment(deployment_id)
-        queued = await client.read_flow_runs(
-            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
-            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
-                type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
-            limit=200, sort=FlowRunSort.EXPECTED_START_TIME_ASC)  # explicit: no nulls for the server
-        for run in queued:
-            if run.auto_scheduled:
+        # the server's scheduler may be inserting runs for the deployment as it gets paused: sweep until a
+        # second look finds nothing new (a few seconds at most)
+        for attempt in range(10):
+            queued = [r for r in await client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+                    type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
+                limit=200, sort=FlowRunSort.EXPECTED_START_TIME_ASC)  # explicit: no nulls for the server
+                if r.auto_scheduled]
+            if not queued and attempt:
+                break
+            for run in queued:
                 with contextlib.suppress(Exception):
                     await client.delete_flow_run(run.id)
+            await asyncio.sleep(0.5)
 
 
 def _check_cron(cron: str) -> None:
