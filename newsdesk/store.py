@@ -237,6 +237,7 @@ class Store:
         self.snapshots.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.snapshots))
         publish_mode(tmp, directory=True)
+        mask = umask()
         part = f"part-{new:06d}.parquet"
         for name, t in declared.items():
             tdir = tmp / name
@@ -247,6 +248,9 @@ class Store:
                 old = self.files(name, prev)
                 for f in old:
                     os.link(f, tdir / f.name)
+                    mode, wanted = f.stat().st_mode & 0o777, 0o666 & ~mask
+                    if mode & wanted != wanted:  # a part written 0600, before modes were fixed: widen only
+                        os.chmod(f, mode | wanted)
                 rows = appends.get(name)
                 if (rows is not None and rows.num_rows) or not old:
                     write_parquet(self._conform(name, rows if rows is not None else t.empty()), tdir / part)

@@ -201,8 +201,25 @@ def test_store_files_are_readable_under_the_umask(tmp_path):
         os.umask(old)
     snap = store.snapshot_dir()
     assert stat.S_IMODE(snap.stat().st_mode) == 0o750
+    old_part = snap / "articles" / "part-000001.parquet"  # hard-linked from an earlier snapshot: kept as it was
+    assert stat.S_IMODE(old_part.stat().st_mode) == 0o644
     assert stat.S_IMODE((snap / "articles" / "part-000003.parquet").stat().st_mode) == 0o640
     assert stat.S_IMODE((out / "DATASET.md").stat().st_mode) == 0o640
+
+
+def test_a_commit_fixes_the_modes_of_parts_written_before(tmp_path):
+    """Stores written before the fix hold 0600 parts that every snapshot hard-links: the next commit fixes them."""
+    old = os.umask(0o022)
+    try:
+        store = Store(tmp_path / "out")
+        commit(store, "r1", [article("a1", "x.txt")])
+        for f in (tmp_path / "out").glob("_snapshots/*/*/*.parquet"):
+            os.chmod(f, 0o600)
+        commit(store, "r2", [article("a2", "y.txt", run="r2")])
+    finally:
+        os.umask(old)
+    for f in store.snapshot_dir().glob("*/*.parquet"):
+        assert stat.S_IMODE(f.stat().st_mode) == 0o644, f
 
 
 def assert_modes(out, file_mode: int, dir_mode: int) -> None:

@@ -2,6 +2,7 @@
 import re
 import shutil
 import unicodedata
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -144,3 +145,23 @@ def test_rerun_is_a_noop_and_fresh_run_is_byte_identical(curated, tmp_path):
         a = sorted((out / name).glob("*.parquet"))
         b = sorted((out2 / name).glob("*.parquet"))
         assert [f.read_bytes() for f in a] == [f.read_bytes() for f in b], name
+
+
+def test_every_readme_query_runs_and_who_said_what_uses_canonical_names(curated):
+    """The README's SQL examples, as written, on the five samples; "Kim Jong Un" and "Kim Jong-un" (the
+    speakers as two articles wrote them) are one row by their entity's canonical name."""
+    import duckdb
+
+    from newsdesk.store import connect
+
+    _, out, _ = curated
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    sql = "\n".join(re.findall(r"```sql\n(.*?)```", readme, re.S))
+    statements = [s.query for s in duckdb.extract_statements(sql)]
+    assert len(statements) >= 8
+    con = connect(out)
+    results = [con.sql(stmt).fetchall() for stmt in statements]  # every example runs
+    speakers = [row[0] for row in results[0]]
+    raw = {r[0] for r in con.sql("SELECT speaker FROM quotes").fetchall()}
+    assert {"Kim Jong Un", "Kim Jong-un"} <= raw  # the articles spell him two ways ...
+    assert len([s for s in speakers if s and s.startswith("Kim Jong")]) == 1  # ... the example counts him once
