@@ -132,6 +132,13 @@ def test_rerun_is_a_noop_and_fresh_run_is_byte_identical(curated, tmp_path):
     again = curate(raw=str(raw), out=str(out))
     assert not again["committed"] and again["files_known"] == 5
     assert Store(out).version() == before
+    # its summary and artifact tell the truth: no run id, the store's snapshot and entities
+    assert (again["run_id"], again["last_run_id"]) == ("", first["run_id"])
+    assert (again["version"], again["entities"]) == (before, Store(out).count_rows("entities"))
+    markdown = latest_summary_artifact()
+    assert markdown.splitlines()[0] == (f"# newsdesk run: nothing new (store at snapshot {before}, last run "
+                                        f"`{first['run_id']}`)")
+    assert f"| snapshot | {before} |" in markdown and f"| entities in store | {again['entities']} |" in markdown
     # same input into a fresh store, files copied in reverse order and processed in batches of 2
     raw2 = tmp_path / "raw"
     raw2.mkdir()
@@ -165,3 +172,19 @@ def test_every_readme_query_runs_and_who_said_what_uses_canonical_names(curated)
     raw = {r[0] for r in con.sql("SELECT speaker FROM quotes").fetchall()}
     assert {"Kim Jong Un", "Kim Jong-un"} <= raw  # the articles spell him two ways ...
     assert len([s for s in speakers if s and s.startswith("Kim Jong")]) == 1  # ... the example counts him once
+
+
+def latest_summary_artifact() -> str:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    async def read():
+        async with get_client() as client:
+            arts = await client.read_artifacts(artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["newsdesk-run-summary"])), limit=1, sort=ArtifactSort.CREATED_DESC)
+            return arts[0].data
+
+    return asyncio.run(read())
