@@ -3,8 +3,8 @@
 The command line (``newsdesk run``) calls :func:`run_curate`. It
 
 * sets Prefect's defaults unless the user's environment sets them (:func:`prefect_env`): a private
-  ``PREFECT_HOME`` that still reads the user's Prefect profile, no telemetry, a terminal that shows warnings
-  only (the Prefect API still receives every INFO log), Dask's INFO chatter off;
+  ``PREFECT_HOME`` that still reads the user's Prefect profile, no telemetry, no Prefect logs on the
+  terminal (the Prefect API still receives every INFO log), Dask's INFO chatter off;
 * uses the Prefect API the user configured (``PREFECT_API_URL`` in the environment or the active profile),
   after checking it answers; without one it starts ONE local server for the run (:func:`local_api`), in its
   own session so a Ctrl-C in the terminal does not kill it under the run, and exports its URL so that every
@@ -44,8 +44,9 @@ def prefect_env(verbose: bool = False) -> None:
     * ``PREFECT_HOME``: ``~/.cache/newsdesk/prefect`` (else ``import prefect`` writes to ``~/.prefect``). The
       user's profile still applies: when they have no ``PREFECT_HOME`` and ``~/.prefect/profiles.toml`` exists
       (``prefect config set ...`` writes it), ``PREFECT_PROFILES_PATH`` points there.
-    * The terminal: Prefect's console handlers show warnings (``--verbose``: everything); the *level* of
-      Prefect's loggers stays INFO, so the API and the UI's logs tab get every INFO line.
+    * The terminal: Prefect's console handler stays silent (the CLI reports a failure itself, in one line;
+      ``--verbose``: every log line and traceback); the *level* of Prefect's loggers stays INFO, so the API
+      and the UI's logs tab get every INFO line.
     * Dask: its INFO chatter (scheduler/nanny start and stop, the dashboard notice) only with ``--verbose``.
     """
     if not os.environ.get("PREFECT_HOME") and not os.environ.get("PREFECT_PROFILES_PATH"):
@@ -56,9 +57,8 @@ def prefect_env(verbose: bool = False) -> None:
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)  # sqlite won't create it
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    console = "INFO" if verbose else "WARNING"
-    for handler in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS"):
-        os.environ.setdefault(f"PREFECT_LOGGING_HANDLERS_{handler}_LEVEL", console)
+    # the console handler serves every Prefect logger (flow and task runs too), in every worker process
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "error")
 
 
@@ -102,7 +102,10 @@ def local_api() -> Iterator[str | None]:
     url = configured_api_url()
     if url:
         check_api(url)
-        yield None
+        try:
+            yield None
+        finally:
+            drain_prefect()  # the run's last logs and events reach the server before the CLI exits
         return
     from newsdesk.flows.server import PrefectServer
 
