@@ -215,6 +215,7 @@ def run_curate(raw: Path, out: Path, *, runner: str = "auto", address: str | Non
 
         if started and _ACTIVE_SERVER is not None:
             _ACTIVE_SERVER.wait_healthy()
+            os.environ["PREFECT_API_URL"] = _ACTIVE_SERVER.api_url  # a new port if the first was taken
         flow = curate.with_options(task_runner=build_task_runner(runner, address, workers),
                                    on_running=[_record_flow_run])
         return flow(raw=str(raw), out=str(out), **params)

@@ -130,6 +130,8 @@ class PrefectServer:
             self.home.mkdir(parents=True, exist_ok=True)
             log = open(self.log, "wb")
         else:
+            if self.log is not None:  # a restart on another port
+                self.log.unlink(missing_ok=True)
             fd, name = tempfile.mkstemp(prefix="newsdesk-prefect-server-", suffix=".log")
             self.log = Path(name)
             log = os.fdopen(fd, "wb")
@@ -150,17 +152,29 @@ class PrefectServer:
             raise
         return self
 
-    def wait_healthy(self) -> None:
-        """Wait until the server answers ``/health`` (RuntimeError with its log's tail if it does not)."""
-        deadline = self._t0 + self.timeout
+    def wait_healthy(self, retries: int = 3) -> None:
+        """Wait until the server answers ``/health`` (RuntimeError with its log's tail if it does not).
+
+        Another process may take the free port between :func:`free_port` and the server's bind: the server
+        then exits at once (or another server answers on that port while ours is gone), and it is started
+        again on a new port (``api_url`` changes) up to ``retries`` times.
+        """
+        t0, deadline = self._t0, self._t0 + self.timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if retries > 0 and "address already in use" in self._tail().lower():
+                    retries -= 1
+                    self.port = free_port()
+                    self.api_url = f"http://127.0.0.1:{self.port}/api"
+                    self.start()
+                    continue
                 raise RuntimeError(f"prefect server exited with {self.proc.returncode}:\n" + self._tail())
             try:
                 with urllib.request.urlopen(self.api_url + "/health", timeout=2) as r:
                     if r.status == 200 and json.loads(r.read() or b"false") is True:
-                        self.started_in = time.monotonic() - self._t0
-                        return
+                        if self.proc.poll() is None:  # it is ours that answered
+                            self.started_in = time.monotonic() - t0
+                            return
             except OSError:
                 pass
             time.sleep(0.1)
