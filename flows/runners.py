@@ -86,6 +86,8 @@ def check_api(url: str, timeout: float = 5) -> None:
         with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=timeout) as r:
             if r.status == 200:
                 return
+    except urllib.error.HTTPError:
+        return  # it answered (Prefect Cloud wants a key for this path: Prefect's client sends it)
     except (OSError, ValueError):
         pass
     raise ApiUnreachable(f"cannot reach Prefect at {url}: start `make server` or unset PREFECT_API_URL")
@@ -194,8 +196,10 @@ def build_task_runner(runner: str, address: str | None, workers: int):
         from prefect_dask import DaskTaskRunner
         if address:
             return DaskTaskRunner(address=address)
+        # the scheduler's HTTP server on a free local port: with None it still tries 8787 and warns when
+        # another cluster (or run) holds it
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                              "processes": True, "dashboard_address": None})
+                                              "processes": True, "dashboard_address": "127.0.0.1:0"})
     raise ValueError(f"unknown runner {runner!r} (one of {', '.join(RUNNERS)})")
 
 

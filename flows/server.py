@@ -162,7 +162,8 @@ class PrefectServer:
         t0, deadline = self._t0, self._t0 + self.timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                if retries > 0 and "address already in use" in self._tail().lower():
+                log = self.log.read_text(errors="replace").lower() if self.log and self.log.exists() else ""
+                if retries > 0 and (self.proc.returncode == 3 or "address already in use" in log):  # uvicorn: 3
                     retries -= 1
                     self.port = free_port()
                     self.api_url = f"http://127.0.0.1:{self.port}/api"
