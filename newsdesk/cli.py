@@ -164,6 +164,11 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
                                                  help="Near-duplicate Jaccard threshold, in (0, 1]")] = 0.8,
         wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another run's lock")] = 0,
         progress: Annotated[Optional[bool], typer.Option(help="Progress bar (default: on a terminal)")] = None,
+        keep_low_quality: Annotated[bool, typer.Option(
+            "--keep-low-quality", help="Keep every document: turn the quality gate off")] = False,
+        quality_config: Annotated[Optional[Path], typer.Option(
+            help="TOML file whose [quality] table turns quality rules off or changes thresholds",
+            exists=True, file_okay=True, dir_okay=False)] = None,
         verbose: VerboseOpt = False) -> None:
     """Run the curation flow over RAW into OUT and print a summary.
 
@@ -173,6 +178,12 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
     if address and runner_name != "dask":
         _fail("--address needs --runner dask", EX_USAGE)
     _check_out(out)
+    from newsdesk.quality import config_from  # no thread, no Prefect
+
+    try:
+        config_from(quality_config, keep_low_quality)
+    except ValueError as exc:
+        _fail(str(exc), EX_USAGE)
     if not _holds_files(raw):
         _warn(f"raw folder {raw} holds no files: nothing to curate")
 
@@ -184,7 +195,8 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
     try:
         summary = runners.run_curate(raw, out, runner=runner_name, address=address, workers=workers,
                                      verbose=verbose, batch_size=batch_size, max_bytes=max_bytes,
-                                     threshold=threshold, wait=wait,
+                                     threshold=threshold, wait=wait, keep_low_quality=keep_low_quality,
+                                     quality_config=str(quality_config) if quality_config else None,
                                      progress=sys.stderr.isatty() if progress is None else progress)
     except StoreBusy as exc:
         _fail(str(exc), code=EX_TEMPFAIL)

@@ -23,7 +23,6 @@ import time
 
 ENV = "NEWSDESK_CRASH_AT"
 SIGNAL_ENV = "NEWSDESK_CRASH_SIGNAL"
-POINTS = ("after_prepare", "before_commit", "before_rename", "before_flip", "before_catalog")
 
 
 def crash_point(name: str) -> None:

@@ -14,7 +14,7 @@ The normalized text is also what near-duplicate detection tokenizes (``newsdesk.
 
 Speed: ~4x faster than a plain ``str.translate`` + ``re.sub`` (which cost ~0.3 ms on a 3 kB article): the
 quote/dash mapping only runs on non-ASCII text and uses ``str.replace`` per character actually present.
-The output is identical (tests/test_dedup.py checks it against the reference formulation).
+The output is identical (tests/dedup/test_minhash.py checks it against the reference formulation).
 
 Two bodies that differ only in those respects are the same article. Punctuation other than quotes and
 dashes is kept: "Let's eat, Grandma" and "Let's eat Grandma" are different texts.

@@ -35,17 +35,16 @@ Body
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
 
 from dateutil import parser as _dateparser
 
-from newsdesk.boilerplate import (
-    Removed, RuleCatalog, load_rules, remove_repeated_lines, strip_with_positions,
-)
+from newsdesk.boilerplate import Removed, RuleCatalog, load_rules, strip_with_positions
+from newsdesk.lexicon import BYLINE_AGENCIES
+from newsdesk.names import looks_like_person_name
 
-__all__ = ["ParsedArticle", "Removed", "parse_article", "apply_repeated_lines", "parse_dateline", "parse_byline"]
+__all__ = ["ParsedArticle", "Removed", "parse_article", "parse_dateline", "parse_byline"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,48 +158,17 @@ def _parse_date(rest: str) -> datetime | None:
 
 _BY = re.compile(r"(?:by|von|par|por|door)\s*:?\s+(?=\S)", re.IGNORECASE)
 _BY_SPLIT = re.compile(r"\s+[|·•—–]\s+|\s+-\s+")
-_AGENCIES = {
-    "reuters", "ap", "the associated press", "associated press", "afp", "agence france-presse", "bloomberg",
-    "cnn", "bbc", "bbc news", "dpa", "efe", "ansa", "xinhua", "yonhap", "kyodo", "tass", "ria novosti",
-    "nbc news", "cbs news", "abc news", "fox news", "upi", "pa", "pa media", "ukrinform", "interfax",
-}
 _ROLE = re.compile(
     r"\b(?:staff|writer|reporter|correspondent|editor|contributor|columnist|journalist|special to|for the|"
     r"bureau|chief|producer|analyst|desk|news service|wire)\b", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*,\s*|\s+(?:and|und|et|y|e|en|&)\s+")
-_PARTICLES = {"de", "da", "del", "della", "di", "van", "von", "der", "den", "le", "la", "al", "bin", "ibn",
-              "dos", "das", "du", "ten", "ter", "y", "el", "st."}
-_NOT_NAMES = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-    "march", "april", "june", "july", "august", "september", "october", "november", "december", "the",
-    "contrast", "comparison", "then", "now", "far", "law", "default", "design", "midnight", "noon",
-}
 _STAFF_SUFFIX = re.compile(r"\s*[|·•—–,]\s*(?P<role>(?:[\w.'’-]+\s+){0,3}(?:writer|reporter|correspondent|editor|"
                            r"contributor|columnist|journalist|staff))s?\s*$", re.IGNORECASE)
 
 
-def _is_name(s: str) -> bool:
-    words = s.split()
-    if not 1 <= len(words) <= 5:
-        return False
-    if words[0].casefold().strip(".,") in _NOT_NAMES:
-        return False
-    capital = 0
-    for w in words:
-        core = w.strip(".,'’()")
-        if not core:
-            return False
-        if core.casefold() in _PARTICLES:
-            continue
-        if any(ch.isdigit() for ch in core) or not core[0].isupper():
-            return False
-        capital += 1
-    return capital >= 1
-
-
 def _names(s: str) -> bool:
     parts = [p for p in _NAME_SPLIT.split(s.strip()) if p]
-    return bool(parts) and all(_is_name(p) for p in parts)
+    return bool(parts) and all(looks_like_person_name(p) for p in parts)
 
 
 def _strip_affiliation(names: str) -> str:
@@ -209,7 +177,7 @@ def _strip_affiliation(names: str) -> str:
     while len(parts) > 1:
         last = parts[-1]
         low = last.casefold().rstrip(".")
-        if low in _AGENCIES or _ROLE.search(last) or low.startswith("the "):
+        if low in BYLINE_AGENCIES or _ROLE.search(last) or low.startswith("the "):
             parts.pop()
         else:
             break
@@ -236,7 +204,7 @@ def parse_byline(line: str) -> tuple[str, str | None] | None:
                 d = _date_text(piece)
                 if d is not None and date is None:
                     date = piece
-                elif piece.casefold().rstrip(".") in _AGENCIES or _ROLE.search(piece):
+                elif piece.casefold().rstrip(".") in BYLINE_AGENCIES or _ROLE.search(piece):
                     continue
                 else:
                     return None
@@ -445,17 +413,3 @@ def parse_article(text: str, rules: RuleCatalog | None = None) -> ParsedArticle:
         title=title, subtitle=subtitle, section=section, author=author, dateline=dateline,
         published_at=published_at, paragraphs=kept, removed=removed, paragraph_positions=tuple(kept_pos),
     )
-
-
-def apply_repeated_lines(
-    parsed: ParsedArticle, source: str | None, repeated: frozenset[tuple[str | None, str]],
-) -> ParsedArticle:
-    """Drop corpus-learned repeated lines from a parsed article (positions stay consistent and unique)."""
-    positions: Sequence[int] = parsed.paragraph_positions or range(len(parsed.paragraphs))
-    kept, rem = remove_repeated_lines(parsed.paragraphs, source, repeated, positions)
-    if not rem:
-        return parsed
-    gone = {r.position for r in rem}
-    kept_pos = tuple(p for p in positions if p not in gone)
-    return replace(parsed, paragraphs=kept, paragraph_positions=kept_pos,
-                   removed=sorted([*parsed.removed, *rem], key=lambda r: r.position))

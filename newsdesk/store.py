@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from newsdesk import schema
 from newsdesk.faults import crash_point
+from newsdesk.staging import ROW_GROUP_ROWS, STAGING, Staged, write_sorted
 
 KEEP_SNAPSHOTS = 3
 SNAPSHOTS = "_snapshots"
@@ -95,8 +96,8 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     os.close(fd)
     publish_mode(tmp)
     try:
-        pq.write_table(table, tmp, compression="zstd", write_statistics=True,
-                       use_dictionary=True, store_schema=True)
+        pq.write_table(table, tmp, compression="zstd", write_statistics=True, use_dictionary=True,
+                       store_schema=True, row_group_size=ROW_GROUP_ROWS)  # as staging.write_sorted
         _fsync_file(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
@@ -195,6 +196,11 @@ class Store:
                 removed.append(p)
         for tmp in self.out.glob(".tmp-*"):
             tmp.unlink(missing_ok=True)
+        staging = self.out / STAGING
+        if staging.exists():  # a run's staged parts: only a writer that holds the lock has any
+            for p in sorted(staging.iterdir()):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
         return removed
 
     def repair(self) -> bool:
@@ -215,23 +221,24 @@ class Store:
         self.write_catalog()
         return True
 
-    def commit(self, appends: Mapping[str, pa.Table], replaces: Mapping[str, pa.Table] | None = None,
-               check: Callable[[Path], list[str]] | None = None) -> int:
-        """Commit new rows (``appends``) and whole new tables (``replaces``) as the next snapshot.
+    def commit(self, appends: Mapping[str, pa.Table | Staged],
+               check: Callable[[Path, str], list[str]] | None = None) -> int:
+        """Commit new rows (``appends``, per table) as the next snapshot.
 
-        ``check(snapshot_dir)`` returns a list of problems; any problem aborts the commit
+        Every table is append-only: a snapshot hard-links the previous snapshot's parts and adds one part per
+        table with rows. A table's rows are an Arrow table, or a :class:`newsdesk.staging.Staged` query over
+        the parts the workers wrote (merged and sorted out of core); either way the part is written in the
+        table's order.
+
+        ``check(snapshot_dir, part_name)`` returns the problems in the rows this commit adds (the ``part_name``
+        file of each table, e.g. :func:`newsdesk.validate.check_snapshot`); any problem aborts the commit
         (:class:`CommitRejected`) and leaves the previous snapshot current. Must be called under
         :meth:`writer`. Returns the new version.
         """
-        replaces = dict(replaces or {})
         declared = schema.tables()
-        unknown = (set(appends) | set(replaces)) - set(declared)
+        unknown = set(appends) - set(declared)
         if unknown:
             raise ValueError(f"undeclared tables: {sorted(unknown)}")
-        misused = ([n for n in appends if declared[n].mode != "append"]
-                   + [n for n in replaces if declared[n].mode != "replace"])
-        if misused:
-            raise ValueError(f"tables given in the wrong mode (see schemas/): {sorted(misused)}")
         prev = self.version()
         new = prev + 1
         self.snapshots.mkdir(parents=True, exist_ok=True)
@@ -242,25 +249,26 @@ class Store:
         for name, t in declared.items():
             tdir = tmp / name
             tdir.mkdir()
-            if name in replaces:
-                write_parquet(self._conform(name, replaces[name]), tdir / part)
-            else:  # appended rows, or a replace table this commit leaves as it was
-                old = self.files(name, prev)
-                for f in old:
-                    os.link(f, tdir / f.name)
-                    mode, wanted = f.stat().st_mode & 0o777, 0o666 & ~mask
-                    if mode & wanted != wanted:  # a part written 0600, before modes were fixed: widen only
-                        os.chmod(f, mode | wanted)
-                rows = appends.get(name)
-                if (rows is not None and rows.num_rows) or not old:
-                    write_parquet(self._conform(name, rows if rows is not None else t.empty()), tdir / part)
+            old = self.files(name, prev)
+            for f in old:
+                os.link(f, tdir / f.name)
+                mode, wanted = f.stat().st_mode & 0o777, 0o666 & ~mask
+                if mode & wanted != wanted:  # a part written 0600, before modes were fixed: widen only
+                    os.chmod(f, mode | wanted)
+            rows = appends.get(name)
+            if rows is not None:
+                n = self._write_part(name, rows, tdir / part)
+                if n == 0 and old:
+                    (tdir / part).unlink()  # nothing new: the old parts say it all
+            elif not old:
+                write_parquet(t.empty(), tdir / part)  # every table has a file, even an empty one
             _fsync_dir(tdir)
         _fsync_dir(tmp)
         final = self.snapshots / f"{new:06d}"
         crash_point("before_rename")
         os.rename(tmp, final)
         _fsync_dir(self.snapshots)
-        problems = check(final) if check else []
+        problems = check(final, part) if check else []
         if problems:
             shutil.rmtree(final, ignore_errors=True)
             raise CommitRejected("validation failed, nothing committed: " + "; ".join(problems[:10])
@@ -272,6 +280,15 @@ class Store:
         self.write_catalog()
         self._gc(new)
         return new
+
+    def _write_part(self, name: str, rows: pa.Table | Staged, path: Path) -> int:
+        """Write a table's rows for this commit (in memory, or staged by the workers); returns the count."""
+        if isinstance(rows, Staged):
+            n = write_sorted(name, rows, path, temp_dir=self.out / STAGING)
+            _fsync_file(path)
+            return n
+        write_parquet(self._conform(name, rows), path)
+        return rows.num_rows
 
     @staticmethod
     def _conform(name: str, table: pa.Table) -> pa.Table:
@@ -357,9 +374,13 @@ def catalog_sql(out: Path, relative: bool = False) -> list[str]:
     """The statements that define the catalog's views and comments (paths relative to the store with
     ``relative``, else absolute)."""
     stmts = []
-    for name in schema.tables():
+
+    def source(name: str) -> str:
         glob = f"{name}/*.parquet" if relative else str(Path(out).resolve() / name / "*.parquet")
-        stmts.append(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({_sql_str(glob)})')
+        return f"read_parquet({_sql_str(glob)})"
+
+    for name in schema.tables():
+        stmts.append(f'CREATE OR REPLACE VIEW "{name}" AS {schema.view_sql(name, source)}')
         for obj, comment in schema.duckdb_comments(name):
             stmts.append(f"COMMENT ON {obj} IS {_sql_str(comment)}")
     return stmts

@@ -30,15 +30,15 @@ def store(tmp_path_factory):
     arts[0].update(outlet="wire", published_at=datetime(2024, 6, 20, 7, 10), author="Kyle Anzalone")
     arts[1].update(outlet="metro", published_at=datetime(2024, 7, 1), language="de")
     tables = run_tables("r1", arts)
-    ent = schema.table("entities").to_arrow([{"entity_id": "e1", "name": "Kim Jong Un", "type": "PERSON",
-                                             "aliases": ["Kim Jong Un", "Kim Jong-un"], "article_count": 1,
-                                             "mention_count": 2}])
+    tables["entities"] = schema.table("entities").to_arrow([{"entity_id": "e1", "name": "Kim Jong Un",
+                                                            "type": "PERSON", "name_key": "kim jong un",
+                                                            "run_id": "r1"}])
     tables["quotes"] = schema.table("quotes").to_arrow([{
         "quote_id": "q1", "article_id": "a1", "start": 0, "end": 4, "text": "Body", "speaker": "Kim Jong Un",
         "speaker_entity_id": "e1", "cue": "said", "kind": "full", "attribution": "explicit",
         "quote_cluster_id": "q1"}])
     with Store(out).writer():
-        Store(out).commit(tables, {"entities": ent})
+        Store(out).commit(tables)
     return out
 
 
@@ -101,7 +101,7 @@ def test_personal_information_licence_limitations_and_internal_tables(store):
     assert "Nothing is anonymized." in text
     assert "copyright stays with their publishers and authors" in text
     assert "**Incremental runs**" in text and "the one committed first" in text
-    assert "| `dedup_index` *(internal)* |" in text and "Internal: `dedup_index`" in text
+    assert "| `dedup_index` *(internal)* |" in text and "not for analysis: `dedup_index`" in text
     for name in schema.tables():  # the per-table column sections stay
         assert f"\n### {name}\n" in text
         assert schema.markdown_columns(name) in text

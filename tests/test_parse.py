@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.boilerplate import learn_repeated_lines, load_rules
-from newsdesk.parse import ParsedArticle, apply_repeated_lines, parse_article, parse_byline, parse_dateline
+from newsdesk.boilerplate import load_rules
+from newsdesk.parse import ParsedArticle, parse_article, parse_byline, parse_dateline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
@@ -310,21 +310,7 @@ def test_parse_dateline(line: str, expected) -> None:
     assert parse_dateline(line) == expected
 
 
-# ---------------------------------------------------------------------------------- repeated lines, purity
-
-def test_apply_repeated_lines_keeps_positions_unique() -> None:
-    tmpl = ("Headline about {w}\n\nFirst paragraph of the story about {w} and its consequences.\n\n"
-            "Advertisement\n\nSecond paragraph on {w}, with more detail.\n\nSubscribe to Example Daily today\n")
-    words = ["Seoul", "Tokyo", "Kyiv", "Hanoi", "Beijing", "Manila"]
-    parsed = [parse_article(tmpl.format(w=w)) for w in words]
-    rep = learn_repeated_lines(("ex", p.paragraphs) for p in parsed)
-    p = apply_repeated_lines(parsed[0], "ex", rep)
-    assert p.paragraphs == ["First paragraph of the story about Seoul and its consequences.",
-                            "Second paragraph on Seoul, with more detail."]
-    assert [(r.position, r.rule) for r in p.removed] == [(2, "advertisement"), (4, "repeated_line")]
-    assert_positions_consistent(p)
-    assert apply_repeated_lines(parsed[0], "other", rep) is parsed[0]
-
+# ------------------------------------------------------------------------------------------------- purity
 
 def test_deterministic() -> None:
     for path in [*SEEDS.glob("*.txt"), *ARTICLES.glob("*.txt")]:

@@ -1,0 +1,311 @@
+"""The entry point :func:`extract_quotes`: one article's direct quotations with speaker, cue and kind.
+
+Owns the order of the steps (quote marks, entity cleanup, tokens and sentences, each sentence's subject,
+then each quote's attribution), the keep/drop decision (real quotations: full clauses, or phrases inside
+reported speech; scare quotes, titles, slogans and nicknames are left out), ``kind`` (full / partial),
+continuation (an unattributed full quote right after a quote of known speaker, in the same paragraph or
+first thing in the next), multi-paragraph chains sharing one speaker, and other languages (quotes by their
+marks, speaker ``None``). Errors are not caught here: the caller decides what a failing article becomes.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Sequence
+
+from newsdesk.entities.mentions import CleanSpan, normalize_for_quotes
+from newsdesk.lexicon import FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, SO_CALLED, TITLE_CONTEXT
+from newsdesk.quotes.attribution import cue_before, post_quote, subject_of_cue
+from newsdesk.quotes.marks import ALL_MARKS, find_quote_spans, paragraphs
+from newsdesk.quotes.phrases import cue_at, is_cap_name_tok, main_subject, np_starting_at
+from newsdesk.quotes.resolve import resolve_np
+from newsdesk.quotes.speakers import Speaker, collect_names
+from newsdesk.quotes.text import Doc, quote_tok_range, split_sentences, tokenize
+
+__all__ = ["extract_quotes"]
+
+
+def _is_title_like(text: str) -> bool:
+    words = re.findall(r"[^\W_][\w’'\-]*", text)
+    if not words or len(words) > 9:
+        return False
+    if text.rstrip()[-1:] in ";:":
+        return False
+    long_words = [w for w in words if len(w) > 3]
+    if not long_words:
+        return words[0][:1].isupper() and len(words) <= 3
+    return all(w[:1].isupper() or w[:1].isdigit() for w in long_words) and words[0][:1].isupper()
+
+
+def _looks_full(text: str) -> bool:
+    words = re.findall(r"[^\W_][\w’'\-]*", text)
+    if not words:
+        return False
+    first = text.lstrip("‘'([—–-… ")[:1]
+    if first.isupper() or first.isdigit():
+        return len(words) >= 3 or (len(words) >= 2 and text.rstrip()[-1:] in ".!?,")
+    return False
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"[^\W_][\w’'\-]*", text))
+
+
+def extract_quotes(body: str | None, language: str | None, ents: Sequence = ()) -> list[dict]:
+    """Direct quotations in ``body`` with speaker, cue and attribution; sorted by start.
+
+    ``ents``: the article's NER spans (objects with ``start``, ``end`` and ``label``, or dicts with those
+    keys); spans outside the body are ignored. Each row has ``text``, ``start``, ``end``
+    (``body[start:end] == text``), ``kind``, ``speaker``, ``cue`` and ``attribution``. An internal error is
+    not caught: it propagates to the caller, which counts the article as failed.
+    """
+    return _extract(body or "", (language or "").lower()[:2], list(ents or ()))
+
+
+def _extract(body: str, lang: str, ents: list) -> list[dict]:
+    if not body or not any(c in ALL_MARKS or c == "‘" for c in body):
+        return []
+    spans = find_quote_spans(body, lang)
+    if not spans:
+        return []
+    clean_ents = []
+    for e in ents:
+        if isinstance(e, dict):
+            e = CleanSpan(int(e["start"]), int(e["end"]), str(e["label"]), str(e.get("text", "")))
+        s, t = int(e.start), int(e.end)
+        if 0 <= s < t <= len(body):
+            clean_ents.append(CleanSpan(s, t, str(e.label), body[s:t]))
+    doc = Doc(body, lang, spans, ents=normalize_for_quotes(body, clean_ents))
+    paras = paragraphs(body)
+    tokenize(doc)
+    split_sentences(doc, paras)
+    collect_names(doc)
+    if lang != "en":
+        return _extract_foreign(doc)
+
+    # sentence subjects (resolved in order, so that pronoun subjects chain)
+    results: dict[int, dict] = {}
+    last_speakers: list[tuple[int, Speaker]] = []
+    q_by_sent: dict[int, list[int]] = defaultdict(list)
+    q_ranges = {}
+    for qi in range(len(spans)):
+        qa, qb = quote_tok_range(doc, qi)
+        q_ranges[qi] = (qa, qb)
+        if qa >= 0:
+            q_by_sent[doc.toks[qa].sent].append(qi)
+
+    for si, (sa, sb, para) in enumerate(doc.sents):
+        sub_np = main_subject(doc, si)
+        sub_sp = None
+        if sub_np is not None:
+            pos = doc.toks[sub_np.tok_start].start
+            sub_sp = resolve_np(doc, sub_np, si, sub_np.kind if sub_np.kind != "name" else "explicit",
+                                 pos, last_speakers)
+        if sub_sp is not None and sub_sp.name:
+            doc.sent_subject[si] = sub_sp
+        prev_in_sent: Speaker | None = None
+        for qi in q_by_sent.get(si, []):
+            row = _attribute(doc, qi, si, sa, sb, prev_in_sent, last_speakers)
+            if row is None:
+                continue
+            results[qi] = row
+            sp = row.pop("_sp", None)
+            if sp is not None and sp.name:
+                prev_in_sent = sp
+                last_speakers.append((spans[qi].start, sp))
+                if si not in doc.sent_subject:
+                    doc.sent_subject[si] = sp
+
+    # continuation: unattributed full quotes following a quote with a known speaker
+    order = sorted(results)
+    prev_row = None
+    prev_qi = None
+    for qi in order:
+        row = results[qi]
+        sp = spans[qi]
+        if row["speaker"] is None and row["kind"] == "full" and row["attribution"] == "none" \
+                and prev_row is not None and prev_row["speaker"] is not None and \
+                row.get("_standalone"):
+            same_para = spans[prev_qi].para == sp.para
+            next_para = spans[prev_qi].para == sp.para - 1 and row.get("_para_initial")
+            if same_para or next_para:
+                row["speaker"] = prev_row["speaker"]
+                row["attribution"] = "continuation"
+        prev_row, prev_qi = row, qi
+
+    # multi-paragraph chains share one speaker
+    chains: dict[int, list[int]] = defaultdict(list)
+    for qi, sp in enumerate(spans):
+        if sp.chain != -1 and qi in results:
+            chains[sp.chain].append(qi)
+    for members in chains.values():
+        named = [results[q] for q in members if results[q]["speaker"] is not None]
+        if not named:
+            continue
+        src = named[-1] if named[-1]["attribution"] != "continuation" else named[0]
+        for q in members:
+            r = results[q]
+            if r["speaker"] is None:
+                r["speaker"], r["cue"], r["attribution"] = src["speaker"], src["cue"], "continuation"
+            r["kind"] = "full"
+
+    out = []
+    for qi in sorted(results, key=lambda q: spans[q].start):
+        r = results[qi]
+        r.pop("_standalone", None)
+        r.pop("_para_initial", None)
+        if r.pop("_drop_if_unattributed", False) and r["speaker"] is None:
+            continue
+        out.append(r)
+    return out
+
+
+def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speaker | None,
+               last_speakers) -> dict | None:
+    body, toks = doc.body, doc.toks
+    sp = doc.spans[qi]
+    text = body[sp.start:sp.end]
+    qa, qb = quote_tok_range(doc, qi)
+    if qa < 0 or _word_count(text) == 0:
+        return None
+    prev_tok = toks[qa - 1] if qa - 1 >= sa else None
+    next_tok = toks[qb] if qb < sb else None
+    full = _looks_full(text) or sp.close_pos is None and _word_count(text) >= 6
+    # a quote that opens its sentence (or follows a colon / "said,") stands alone
+    standalone = prev_tok is None or prev_tok.text in (":",) or (
+        prev_tok.text == "," and qa - 2 >= sa and cue_at(doc, qa - 2) is not None)
+    if full and not standalone and not (text[:1].isupper() and _word_count(text) >= 5):
+        full = False
+    kind = "full" if full else "partial"
+
+    # ---- scare quotes, titles, nicknames
+    prev_low = [t.lower for t in toks[max(sa, qa - 3):qa] if t.quote == -1]
+    title_like = _is_title_like(text) or any(
+        e.label in ("WORK_OF_ART", "EVENT", "LAW") and e.start <= sp.start + 2 and e.end >= sp.end - 2
+        for e in doc.ents if e.start < sp.end and e.end > sp.start)
+    if prev_low and prev_low[-1] in SO_CALLED or (len(prev_low) >= 2 and prev_low[-2:] == ["so", "-"]):
+        return None
+    if prev_low[-1:] and prev_low[-1] in MENTION_NOUNS and not (standalone and full):
+        return None  # "the term “denazification”": a word mentioned, not a statement quoted
+    if prev_low[-2:] == ["known", "as"] or prev_low[-1:] in (["titled"], ["entitled"],
+                                                            ["headlined"], ["nicknamed"],
+                                                            ["codenamed"], ["code-named"]):
+        return None
+    if title_like and (set(prev_low) & TITLE_CONTEXT or kind == "partial"):
+        # titles and names of books, operations, ... (keep only quotes that stand alone with a cue)
+        if not (standalone and sp.close_pos is not None and text.rstrip()[-1:] in ",.!?"):
+            return None
+    if prev_tok is not None and next_tok is not None and prev_tok.text[:1].isupper() and \
+            next_tok.text[:1].isupper() and prev_tok.quote == -1 and next_tok.quote == -1 and \
+            _word_count(text) <= 4 and prev_tok.end == sp.open_pos - 1 and \
+            (prev_tok.ent != -1 or next_tok.ent != -1 or is_cap_name_tok(prev_tok)) and \
+            prev_tok.lower not in FUNCTION_CAPS:
+        return None  # nickname between first and last name: Joaquín “El Chapo” Guzmán
+
+    speaker: Speaker | None = None
+    cue: str | None = None
+    attribution = "none"
+
+    # 1. "“…,” X said" right after the quote
+    np, c = post_quote(doc, qi, qa, qb)
+    if np is not None:
+        s = resolve_np(doc, np, si, "explicit" if np.kind == "name" else np.kind,
+                        sp.start, last_speakers)
+        if s is not None and s.name:
+            speaker, cue = s, c
+            attribution = "explicit" if np.kind == "name" else np.kind
+    if speaker is None and c is not None and np is None:
+        cue = cue or c
+    # 2. nearest cue verb before the quote
+    naming_without_agent = False
+    if speaker is None:
+        cb = cue_before(doc, qa, sa)
+        if cb is not None:
+            j, c2 = cb
+            if c2 == "according to":
+                np2 = np_starting_at(doc, j + 2, qa)
+                s = resolve_np(doc, np2, si, "according_to", sp.start, last_speakers) if np2 else None
+                if s is not None and s.name:
+                    speaker, cue, attribution = s, "according to", "according_to"
+                else:
+                    cue = "according to"
+            else:
+                s, subjectless = subject_of_cue(doc, j, sa, si, prev_in_sent, sp.start, last_speakers)
+                if s is not None and s.name:
+                    speaker, cue = s, c2
+                    attribution = s.attribution if s.attribution in ("pronoun", "role") else "explicit"
+                else:
+                    if c2 in NAMING_CUES and subjectless:
+                        naming_without_agent = True
+                    elif c2 in NAMING_CUES:
+                        cue = cue or c2
+                    elif not subjectless:
+                        cue = cue or c2
+                    elif subjectless and c2 not in NAMING_CUES:
+                        cue = cue or c2
+    # 3. "according to X" after the quote in the same sentence
+    if speaker is None:
+        for k in range(qb, sb):
+            if toks[k].quote == -1 and toks[k].lower == "according" and k + 1 < sb and \
+                    toks[k + 1].lower == "to":
+                np3 = np_starting_at(doc, k + 2, sb)
+                s = resolve_np(doc, np3, si, "according_to", sp.start, last_speakers) if np3 else None
+                if s is not None and s.name:
+                    speaker, cue, attribution = s, "according to", "according_to"
+                break
+    # 4. a later quote-external cue in the same sentence whose subject precedes the quote:
+    #    "Putin, asked about it, said “…”" is covered by 2; "X … “…” …, X said." by 1.
+
+    if speaker is not None and attribution == "explicit" and speaker.attribution == "pronoun":
+        attribution = "pronoun"
+
+    # ---- keep / drop
+    if speaker is None:
+        if naming_without_agent and not full:
+            return None  # "a war called “aggression”"
+        if not full and cue is None:
+            return None  # scare quote / term
+        if title_like and not full:
+            return None
+
+    row = {
+        "text": text,
+        "start": sp.start,
+        "end": sp.end,
+        "kind": kind,
+        "speaker": speaker.name if speaker else None,
+        "cue": cue if (speaker is not None or cue is not None) else None,
+        "attribution": attribution if speaker else "none",
+        "_sp": speaker,
+        "_standalone": prev_tok is None and (next_tok is None or next_tok.quote != -1 or
+                                             not any(cue_at(doc, k) for k in range(qb, sb))),
+        "_para_initial": qa == doc.sents[si][0] and (si == 0 or doc.sents[si - 1][2] != doc.sents[si][2]),
+    }
+    return row
+
+
+def _extract_foreign(doc: Doc) -> list[dict]:
+    """Other languages: quotes by their marks; no speaker. Scare quotes dropped by shape."""
+    cues = FOREIGN_CUES.get(doc.lang, set())
+    out = []
+    for qi, sp in enumerate(doc.spans):
+        text = doc.body[sp.start:sp.end]
+        n = _word_count(text)
+        if n == 0:
+            continue
+        qa, qb = quote_tok_range(doc, qi)
+        if qa < 0:
+            continue
+        si = doc.toks[qa].sent
+        sa, sb, _p = doc.sents[si]
+        outside = {t.lower for t in doc.toks[sa:sb] if t.quote == -1}
+        has_cue = bool(outside & cues)
+        clause = n >= 4 and (text[:1].isupper() or text.rstrip()[-1:] in ".!?,") or n >= 7
+        if not clause and not (has_cue and n >= 2):
+            continue
+        prev = doc.toks[qa - 1] if qa - 1 >= sa else None
+        standalone = prev is None or prev.text in (":", "—", "–")
+        out.append({"text": text, "start": sp.start, "end": sp.end,
+                    "kind": "full" if standalone and n >= 2 else "partial", "speaker": None,
+                    "cue": None, "attribution": "none"})
+    return out
