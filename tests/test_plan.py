@@ -62,7 +62,8 @@ def test_exact_and_near_copies_are_planned_as_duplicates_whatever_the_batches(tm
     a = _write(raw, "a/1.txt", body)
     b = _write(raw, "b/1.txt", body)  # exact copy
     c = _write(raw, "c/1.txt", body[:-1] + ["Paragraph six of a story on the harbor, with enough words to shingle."])
-    d = _write(raw, "d/1.txt", ["Something else entirely, about trains and timetables in the valley."])
+    d = _write(raw, "d/1.txt", ["Something else entirely, about trains and timetables in the valley, where "
+                                "commuters said on Monday that the new schedule had cut their journeys by ten minutes."])
     stage, p = _staged_run(tmp_path, [[a, b], [c, d]])
     _, q = _staged_run(tmp_path, [[d], [c, b, a]], "other-stage")
     same = ["source_path", "source_sha256", "article_id"]  # which staged part a doc sits in differs
