@@ -27,7 +27,7 @@ from tests.flows.opshelp import (NEWSDESK, PrefectServer, base_env, kill_group, 
 pytestmark = [pytest.mark.slow]
 
 N_HALF = 75  # articles in the first run; the crashing run adds as many again (+ 6 exact copies): 156 files
-TIME_COLUMNS = {"started_at", "finished_at", "seconds", "flow_run_id"}  # runs: differ between equal runs
+TIME_COLUMNS = {"started_at", "finished_at", "seconds", "step_seconds", "flow_run_id"}  # runs: differ between equal runs
 FLOW_POINTS = ["after_prepare", "before_commit"]
 
 
