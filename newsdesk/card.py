@@ -122,7 +122,7 @@ def _facts(store: Store) -> dict[str, Any]:
     f: dict[str, Any] = {"rows": {name: store.count_rows(name) for name in schema.tables()}}
     if store.version() == 0:
         f.update(outlets=[], languages=[], dates=(None, None), undated=0, entity_types=[], speakers=0,
-                 quoted_people=0, authors=0, last_run=None)
+                 quoted_people=0, authors=0, last_run=None, not_article=0)
         return f
     con = connect(store.out)
     q = con.execute
@@ -137,6 +137,7 @@ def _facts(store: Store) -> dict[str, Any]:
                            "ON e.entity_id = q.speaker_entity_id WHERE e.type = 'PERSON'").fetchone()[0]
     f["authors"] = q("SELECT count(DISTINCT author) FROM articles WHERE author IS NOT NULL").fetchone()[0]
     f["last_run"] = q("SELECT run_id, finished_at FROM runs ORDER BY finished_at DESC LIMIT 1").fetchone()
+    f["not_article"] = q("SELECT count(*) FROM rejects WHERE reason = 'not_article'").fetchone()[0]
     con.close()
     return f
 
@@ -267,6 +268,23 @@ def dataset_card(store: Store) -> str:
         note = STEP_NOTES.get(step.name) or _doc_line(step.work) or "—"
         lines.append(f"| {step.name} | {'map, per batch' if step.map else 'once'} | "
                      f"`{step.work.__module__}.{step.work.__name__}` | {note} |")
+
+    # ---- the quality gate
+    from newsdesk.quality import rule_rows
+
+    lines += ["", "### Document-quality gate", "",
+              "Files that are not news articles (error and \"no longer available\" pages, paywall, cookie, "
+              "login and captcha walls, \"enable JavaScript\" scaffolds, menus and index pages, video, gallery, "
+              "podcast and live stubs, newsletter sign-ups, comment sections, data dumps, filler text) are not "
+              "curated: each is a row of `rejects` with reason `not_article` and a `detail` naming the rule "
+              "that fired and what it measured "
+              f"({f['not_article']} files here). The rules are data (`newsdesk/data/quality_rules.toml`); a run "
+              "can turn any of them off (`newsdesk run --quality-config FILE`) or all of them "
+              "(`--keep-low-quality`). With the default settings:", "",
+              "| rule | kind | threshold | what it catches |", "|---|---|---|---|"]
+    for rule, kind, threshold, description in rule_rows():
+        lines.append(f"| `{rule}` | {kind} | {str(threshold).replace('|', '/')} | "
+                     f"{str(description).replace('|', '/')} |")
 
     # ---- annotations
     acc = load_accuracy()

@@ -132,3 +132,12 @@ def test_the_loading_instructions_work(store):
         res = subprocess.run([sys.executable, "-c", f"import {lib} as {alias}\n{stmt}"], cwd=base,
                              capture_output=True, text=True, timeout=60)
         assert res.returncode == 0, res.stderr
+
+
+def test_the_quality_rules_and_their_thresholds_are_listed(store):
+    from newsdesk.quality import rule_rows
+
+    text = (store / "DATASET.md").read_text(encoding="utf-8")
+    assert "### Document-quality gate" in text and "--keep-low-quality" in text
+    for rule, _, _, _ in rule_rows():
+        assert f"| `{rule}` |" in text
