@@ -36,6 +36,7 @@ import math
 import operator
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress
@@ -214,6 +215,7 @@ class QualityRules:
     stats: tuple[StatRule, ...]
     version: int = 1
     source: str = ""
+    prose: ProseLexicon | None = None   # the [prose] table: word lists of site furniture vs. reporting
     stat_by_name: Mapping[str, StatRule] = field(init=False, repr=False, compare=False)
     max_page_words: int = field(init=False, repr=False, compare=False)
 
@@ -231,6 +233,7 @@ STAT_RULES = (
     "gopher.min_words", "repetition.char_run", "repetition.word_run", "c4.lorem_ipsum", "table_lines",
     "gopher.alpha_words", "gopher.mean_word_length", "gopher.symbol_ratio", "gopher.bullet_lines",
     "gopher.ellipsis_lines", "gopher.dup_lines", "sentence_lines", "gopher.stop_words",
+    "gopher.top_ngram", "gopher.dup_ngram", "prose.furniture", "prose.site_words",
 )
 
 
@@ -292,7 +295,10 @@ def _load(path: str) -> QualityRules:
     dup = {n for n in names if names.count(n) > 1}
     if dup:
         raise ValueError(f"{path}: rule names must be unique: {sorted(dup)}")
-    return QualityRules(pages=pages, stats=stats, version=int(data.get("version", 1)), source=path)
+    prose = _build_prose(data["prose"], f"{path} [prose]") if "prose" in data else None
+    if prose is None and any(st.name.startswith("prose.") for st in stats):
+        raise ValueError(f"{path}: the prose.* statistics need a [prose] table")
+    return QualityRules(pages=pages, stats=stats, version=int(data.get("version", 1)), source=path, prose=prose)
 
 
 def load_quality_rules(path: Path | str | None = None) -> QualityRules:
@@ -544,6 +550,294 @@ def _with_english(language: str) -> frozenset[str] | None:
     return None if own is None else own | (stop_words("en") or frozenset())
 
 
+# ------------------------------------------------------------------------------- prose vs. site furniture
+#
+# A news article, however short, reports: it has sentences with a named subject, a number or a date, often a
+# reporting verb ('said'). The pages this gate exists for are site furniture instead: buttons and labels, calls to
+# action ('Subscribe', 'Accept all', 'Sign in'), the reader addressed ('you', 'your'), the site speaking ('we use
+# cookies'), commenters speaking ('I think'), timestamps and counters, the vocabulary of the site itself (cookies,
+# account, browser, newsletter, episode). :func:`prose_profile` sorts every sentence of a short document into
+# these classes; the ``prose.*`` statistics reject a document that is mostly furniture and has (almost) no
+# reporting. Word lists are data (the ``[prose]`` table of the catalog), per language, English always included.
+
+
+@dataclass(frozen=True, slots=True)
+class ProseLexicon:
+    """The ``[prose]`` table: per-language word sets (English merged into every language) and line patterns."""
+
+    languages: Mapping[str, Mapping[str, frozenset[str]]]   # language -> list name -> words (lower case)
+    meta_regex: re.Pattern[str] | None                       # a whole short line: timestamp, counter, credit...
+    reporting_regex: re.Pattern[str] | None                  # multi-word reporting phrases ('according to')
+    max_words: int                                           # documents longer than this are not profiled
+    meta_max_words: int
+    label_max_words: int
+    question_max_words: int
+    min_sentence_words: int
+    strong_anchors: int
+    capitalised_nouns: frozenset[str]                        # languages that capitalise every noun (de)
+    quote_min_words: int
+
+    def words(self, language: str) -> Mapping[str, frozenset[str]]:
+        got = self.languages.get(language)
+        if got is None:
+            got = self.languages.get(language.split("-")[0], self.languages.get("en", {}))
+        return got
+
+
+#: The word lists of a [prose.lexicon.<lang>] table.
+PROSE_LISTS = ("second_person", "second_person_cased", "first_plural", "first_singular", "imperatives", "please",
+               "site", "reporting")
+
+
+def _build_prose(raw: Mapping[str, Any], where: str) -> ProseLexicon:
+    lex = raw.get("lexicon", {})
+    if "en" not in lex:
+        raise ValueError(f"{where}: [prose.lexicon.en] is required (English is merged into every language)")
+    parsed: dict[str, dict[str, frozenset[str]]] = {}
+    for lang, lists in lex.items():
+        unknown = set(lists) - set(PROSE_LISTS)
+        if unknown:
+            raise ValueError(f"{where}: lexicon.{lang}: unknown list(s) {sorted(unknown)} (known: {PROSE_LISTS})")
+        parsed[lang] = {}
+        for name in PROSE_LISTS:
+            value = lists.get(name, "")
+            items = value.split() if isinstance(value, str) else [str(v) for v in value]
+            cased = name == "second_person_cased"
+            parsed[lang][name] = frozenset(w if cased else w.lower() for w in items)
+    en = parsed["en"]
+    merged = {lang: {k: v | en[k] for k, v in lists.items()} for lang, lists in parsed.items()}
+    try:
+        metas = [str(m) for m in raw.get("meta_patterns", ())]
+        meta = re.compile("|".join(f"(?:{m})" for m in metas), re.IGNORECASE) if metas else None
+        phrases = [str(m) for m in raw.get("reporting_phrases", ())]
+        rep = re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE) if phrases else None
+    except re.error as e:
+        raise ValueError(f"{where}: bad pattern: {e}") from None
+    return ProseLexicon(
+        languages=merged, meta_regex=meta, reporting_regex=rep, max_words=int(raw.get("max_words", 400)),
+        meta_max_words=int(raw.get("meta_max_words", 8)), label_max_words=int(raw.get("label_max_words", 4)),
+        question_max_words=int(raw.get("question_max_words", 10)),
+        min_sentence_words=int(raw.get("min_sentence_words", 6)), strong_anchors=int(raw.get("strong_anchors", 3)),
+        capitalised_nouns=frozenset(raw.get("capitalised_nouns", ("de",))),
+        quote_min_words=int(raw.get("quote_min_words", 4)))
+
+
+@dataclass(frozen=True, slots=True)
+class ProseProfile:
+    """Words of a short document by what its sentences are (:func:`prose_profile`)."""
+
+    words: int            # title, subtitle and body (and lines the boilerplate catalog cut, when given)
+    heading: int          # title and subtitle: neutral
+    cta: int              # calls to action: an imperative first word ('Subscribe', 'Sign in'), 'please'
+    label: int            # short body lines that are no sentence: buttons, menu items, field names
+    meta: int             # timestamps, counters, durations, pagination, credits, prices, user names
+    site: int             # sentences written in the site's own vocabulary (cookies, account, browser...)
+    question: int         # short questions to the reader ('Already a subscriber?')
+    cut: int              # lines the boilerplate catalog removed (promos, share bars, 'Read more')
+    address: int          # the reader addressed ('you', 'your', 'Sie', 'vous') outside quotes and reporting
+    we: int               # the site speaking ('we', 'our') outside quotes and reporting
+    i: int                # a commenter speaking ('I', 'my') outside quotes and reporting
+    reporting: int        # sentences of reporting: a named subject, a number or a reporting verb
+    prose: int            # other sentences
+    site_words: int       # words of the site vocabulary anywhere in the document
+
+    @property
+    def hard(self) -> int:
+        return self.cta + self.label + self.meta + self.site + self.question + self.cut
+
+    @property
+    def soft(self) -> int:
+        return self.address + self.we + self.i
+
+
+_QUOTE_CHARS = "\"“”«»„"
+_QUOTED_SPAN = re.compile(r"[\"“«„]([^\"”»“]{1,600})[\"”»“]")
+_DIGIT = re.compile(r"\d")
+
+
+def _split_units(line: str, n: int) -> list[str]:
+    """The sentences of a line (not split after an ellipsis: 'I'm a Celebrity... Get Me Out of Here')."""
+    if n <= 3:
+        return [line]
+    parts = _SENTENCE_SPLIT.split(line)
+    if len(parts) == 1:
+        return parts
+    out = [parts[0]]
+    for q in parts[1:]:
+        if out[-1].rstrip(_CLOSERS).endswith(("...", "…")):
+            out[-1] = f"{out[-1]} {q}"
+        else:
+            out.append(q)
+    return out
+
+
+def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[str], language: str,
+                  lex: ProseLexicon, removed: Sequence[Removed] = (),
+                  trace: list[tuple[str, str]] | None = None) -> ProseProfile:
+    """Sort every sentence of a document into reporting, prose or site furniture (see :class:`ProseProfile`).
+
+    Per body line: a short line matching ``meta_patterns`` is meta; otherwise each sentence, in this order: a
+    sentence inside a quotation (of ``quote_min_words``+ words) or with a reporting verb is never furniture; an
+    imperative first word or 'please' -> cta; 2+ site words making up 20%+ of it (or 1 in a sentence of at most 6
+    words) -> site; a line of at most ``label_max_words`` words without final punctuation -> label; a short
+    question -> question; 'you' / 'we' / 'I' (not in a sentence with ``strong_anchors`` names or numbers) ->
+    address / we / i; a sentence of ``min_sentence_words``+ words with a capitalised word after its first, a number
+    or a reporting verb -> reporting; other sentences -> prose. Pronouns in ALL CAPS ('US') are no pronouns.
+    ``trace``: a list to which (class, sentence) is appended for every sentence (to see why a page was judged).
+    """
+    lists = lex.words(language)
+    second, second_cased = lists["second_person"], lists["second_person_cased"]
+    we_set, i_set, imper, please = lists["first_plural"], lists["first_singular"], lists["imperatives"], lists["please"]
+    site_set, rep_set = lists["site"], lists["reporting"]
+    rep_rx, meta_rx = lex.reporting_regex, lex.meta_regex
+    nouns_capitalised = language.split("-")[0] in lex.capitalised_nouns
+    counts = dict.fromkeys(("cta", "label", "meta", "site", "question", "address", "we", "i", "reporting",
+                            "prose"), 0)
+    heading = site_words = 0
+    for h in (title, subtitle):
+        if h:
+            toks = h.split()
+            heading += len(toks)
+            site_words += sum(1 for t in toks if t.strip(_PUNCT).lower() in site_set)
+    open_quote = False
+    for line in paragraphs:
+        toks_line = line.split()
+        n_line = len(toks_line)
+        if not n_line:
+            continue
+        if n_line <= lex.meta_max_words and meta_rx is not None and meta_rx.fullmatch(line.strip()) is not None:
+            counts["meta"] += n_line
+            if trace is not None:
+                trace.append(("meta", line))
+            site_words += sum(1 for t in toks_line if t.strip(_PUNCT).lower() in site_set)
+            continue
+        units = _split_units(line, n_line)
+        single = len(units) == 1
+        for u in units:
+            toks = u.split()
+            n = len(toks)
+            if not n:
+                continue
+            words = [w for w in map(_strip_punct, toks) if w]
+            low = [w.lower() for w in words]
+            k_site = sum(1 for w in low if w in site_set)
+            site_words += k_site
+            # quotation: a quoted span of quote_min_words+ words, or a quotation left open by an earlier sentence
+            quoted = open_quote
+            if any(c in u for c in _QUOTE_CHARS):
+                spans = _QUOTED_SPAN.findall(u)
+                if any(len(sp.split()) >= lex.quote_min_words for sp in spans):
+                    quoted = True
+                opens = sum(u.count(c) for c in "“«„") + u.count('"')
+                closes = sum(u.count(c) for c in "”»") + u.count('"')
+                unbalanced = (opens + closes) % 2 == 1 if '"' in u else opens != closes
+                if unbalanced:
+                    quoted = True
+                    open_quote = not open_quote
+            reporting = any(w in rep_set for w in low) or (rep_rx is not None and rep_rx.search(u) is not None)
+            exempt = quoted or reporting
+            if not low:
+                continue
+            t = u.rstrip(_CLOSERS)
+            ends = t[-1:] in _TERMINAL
+            anchors = 0  # numbers and capitalised words after the first: names, places, dates
+            for j, w in enumerate(words):
+                if _DIGIT.search(w):
+                    anchors += 1
+                elif j and w[0].isupper() and w.lower() not in site_set and w not in second_cased:
+                    if not nouns_capitalised or (len(w) > 1 and w.isupper()):
+                        anchors += 1
+            if (not exempt and anchors < lex.strong_anchors
+                    and (low[0] in imper or any(w in please for w in low))):
+                counts["cta"] += n
+                if trace is not None:
+                    trace.append(("cta", u))
+                continue
+            if not exempt and k_site and ((k_site >= 2 and 5 * k_site >= n) or n <= 6):
+                counts["site"] += n
+                if trace is not None:
+                    trace.append(("site", u))
+                continue
+            if single and n <= lex.label_max_words and not ends:
+                counts["label"] += n
+                if trace is not None:
+                    trace.append(("label", u))
+                continue
+            if not quoted and n <= lex.question_max_words and t.endswith("?"):
+                counts["question"] += n
+                if trace is not None:
+                    trace.append(("question", u))
+                continue
+            if not exempt and anchors < lex.strong_anchors:
+                kind = None
+                for j, w in enumerate(words):
+                    lw = low[j]
+                    if len(w) > 1 and w.isupper():
+                        continue  # 'US', 'WE' in a headline: an acronym or shouting, not a pronoun
+                    if lw in second or (j and w in second_cased):
+                        kind = "address"
+                        break
+                    if kind is None and lw in we_set:
+                        kind = "we"
+                    elif kind is None and lw in i_set and not (w == "I" and j and words[j - 1][:1].isupper()):
+                        kind = "i"  # ('War I', 'Elizabeth I' are no pronoun)
+                if kind is not None:
+                    counts[kind] += n
+                    if trace is not None:
+                        trace.append((kind, u))
+                    continue
+            if n >= lex.min_sentence_words and (ends or n >= 2 * lex.min_sentence_words):
+                alpha = sum(1 for w in words if _ALPHA.search(w))
+                if alpha * 4 >= 3 * len(words):
+                    kind = "reporting" if (anchors or reporting) else "prose"
+                    counts[kind] += n
+                    if trace is not None:
+                        trace.append((kind, u))
+                    continue
+            if trace is not None:
+                trace.append(("other", u))
+    cut = sum(len(r.text.split()) for r in removed)
+    total = heading + cut + sum(len(p.split()) for p in paragraphs)
+    return ProseProfile(words=total, heading=heading, cut=cut, site_words=site_words, **counts)
+
+
+# ------------------------------------------------------------------------------------- repetition (Gopher)
+
+def _ngram_stats(low: Sequence[str], top_ns: Sequence[int], dup_ns: Sequence[int],
+                 min_count: int = 2) -> dict[str, float]:
+    """Gopher's repetition measures (Rae et al. 2021, table A1; datatrove GopherRepetitionFilter) over the
+    lower-cased words: for each n in ``top_ns`` the characters of the most frequent n-gram times its count (as
+    datatrove: overlapping occurrences count), over all characters, when it occurs ``min_count``+ times ('top2'...);
+    for each n in ``dup_ns`` the share of characters in n-grams that repeat an earlier one, overlaps counted once
+    ('dup5'...). Characters: the words' lengths (spaces not counted)."""
+    total = sum(map(len, low)) or 1
+    out: dict[str, float] = {}
+    for n in top_ns:
+        if len(low) < 2 * n:
+            out[f"top{n}"] = 0.0
+            continue
+        grams = list(zip(*(low[i:] for i in range(n))))
+        gram, count = Counter(grams).most_common(1)[0]
+        out[f"top{n}"] = (sum(map(len, gram)) * count / total) if count >= min_count else 0.0
+    for n in dup_ns:
+        if len(low) < 2 * n:
+            out[f"dup{n}"] = 0.0
+            continue
+        seen: set[tuple[str, ...]] = set()
+        dup_chars = 0
+        covered = -1  # last word index already counted as duplicate
+        for i in range(len(low) - n + 1):
+            g = tuple(low[i:i + n])
+            if g in seen:
+                start = max(i, covered + 1)
+                dup_chars += sum(map(len, low[start:i + n]))
+                covered = i + n - 1
+            else:
+                seen.add(g)
+        out[f"dup{n}"] = dup_chars / total
+    return out
+
+
 # ------------------------------------------------------------------------------------------------- verdicts
 
 
@@ -603,7 +897,50 @@ def assess(title: str | None, paragraphs: Sequence[str], language: str = "en", l
     if stop_rule is not None:
         stop_limit = int(math.ceil(config.thresholds.get(stop_rule.name, stop_rule.threshold)))
     stats = measure(paragraphs, language, line_tokens, stop_limit)
-    return _stat_verdict(rules, config, stats, language, language_prob) or KEEP
+    ctx = _Context(title, subtitle, paragraphs, line_tokens, language, removed, rules)
+    return _stat_verdict(rules, config, stats, language, language_prob, ctx) or KEEP
+
+
+class _Context:
+    """What the costlier statistics need, computed once and only when a rule asks: the prose profile of a short
+    document, the n-gram repetition measures."""
+
+    __slots__ = ("title", "subtitle", "paragraphs", "line_tokens", "language", "removed", "rules", "_prose",
+                 "_low", "_ngrams")
+
+    def __init__(self, title: str | None, subtitle: str | None, paragraphs: Sequence[str],
+                 line_tokens: Sequence[Sequence[str]], language: str, removed: Sequence[Removed],
+                 rules: QualityRules) -> None:
+        self.title, self.subtitle, self.paragraphs, self.line_tokens = title, subtitle, paragraphs, line_tokens
+        self.language, self.removed, self.rules = language, removed, rules
+        self._prose: ProseProfile | None = None
+        self._low: list[str] | None = None
+        self._ngrams: dict[tuple[tuple[int, ...], tuple[int, ...], int], dict[str, float]] = {}
+
+    def prose(self) -> ProseProfile | None:
+        """The prose profile, or None when the document is longer than ``[prose] max_words`` (or no lexicon)."""
+        lex = self.rules.prose
+        if lex is None:
+            return None
+        if self._prose is None:
+            head = sum(len(h.split()) for h in (self.title, self.subtitle) if h)
+            if head + sum(map(len, self.line_tokens)) > lex.max_words:
+                return None
+            self._prose = prose_profile(self.title, self.subtitle, self.paragraphs, self.language, lex,
+                                        self.removed)
+        return self._prose
+
+    def low(self) -> list[str]:
+        if self._low is None:
+            words = filter(None, map(_strip_punct, chain.from_iterable(self.line_tokens)))
+            self._low = " ".join(words).lower().split()
+        return self._low
+
+    def ngrams(self, tops: tuple[int, ...], dups: tuple[int, ...], min_count: int = 2) -> dict[str, float]:
+        key = (tops, dups, min_count)
+        if key not in self._ngrams:
+            self._ngrams[key] = _ngram_stats(self.low(), tops, dups, min_count)
+        return self._ngrams[key]
 
 
 def assess_prepared(prepared: Any, config: QualityConfig | None = None) -> Verdict:
@@ -727,21 +1064,26 @@ def _is_headline(line: str, n_words: int) -> bool:
 
 
 def _stat_verdict(rules: QualityRules, config: QualityConfig, s: Stats, language: str,
-                  language_prob: float) -> Verdict | None:
+                  language_prob: float, ctx: _Context | None = None) -> Verdict | None:
     for rule in rules.stats:
         if not config.is_enabled(rule.name):
             continue
         t = config.thresholds.get(rule.name, rule.threshold)
         p = rule.params
-        detail = _check(rule.name, t, p, s, language, language_prob)
+        detail = _check(rule.name, t, p, s, language, language_prob, ctx)
         if detail is not None:
             return Verdict(False, rule.name, rule.kind, detail)
     return None
 
 
-def _check(name: str, t: Any, p: Mapping[str, Any], s: Stats, language: str, prob: float) -> str | None:
+def _check(name: str, t: Any, p: Mapping[str, Any], s: Stats, language: str, prob: float,
+           ctx: _Context | None = None) -> str | None:
     """The detail when statistic ``name`` fires with threshold ``t``, else None."""
     w = s.words
+    if name.startswith("prose."):
+        return _check_prose(name, t, p, ctx.prose() if ctx is not None else None)
+    if name in ("gopher.top_ngram", "gopher.dup_ngram"):
+        return _check_ngrams(name, t, p, s, ctx)
     if name == "gopher.min_words":
         return f"{w} words of prose (< {t})" if w < t else None
     if w == 0:
@@ -807,6 +1149,66 @@ def _check(name: str, t: Any, p: Mapping[str, Any], s: Stats, language: str, pro
     raise AssertionError(name)  # every name in STAT_RULES is handled above
 
 
+def _furniture_words(f: ProseProfile, p: Mapping[str, Any]) -> int:
+    """Words of site furniture: the hard classes always; the reader / site / commenter voice only on a page that
+    also has buttons, labels or calls to action (``soft_gate_hard`` of its words) or speaks the site's
+    vocabulary (``soft_gate_site``): 'you' alone is a feature writer's voice, not a page."""
+    hard = f.hard
+    if f.words and (hard >= float(p.get("soft_gate_hard", 0.1)) * f.words
+                    or f.site_words >= float(p.get("soft_gate_site", 0.03)) * f.words):
+        return hard + f.soft
+    return hard
+
+
+def _check_prose(name: str, t: Any, p: Mapping[str, Any], f: ProseProfile | None) -> str | None:
+    if f is None or not f.words:
+        return None
+    rep = f.reporting / f.words
+    max_rep = float(p.get("max_reporting", 0.35))
+    if rep > max_rep:
+        return None
+    if name == "prose.furniture":
+        furn = _furniture_words(f, p)
+        if furn < t * f.words:
+            return None
+        parts = [(k, getattr(f, k)) for k in ("cta", "label", "meta", "site", "question", "cut", "address", "we",
+                                                "i")]
+        named = {"cta": "calls to action", "label": "buttons/labels", "meta": "timestamps/counters",
+                 "site": "site vocabulary", "question": "questions to the reader", "cut": "cut as boilerplate",
+                 "address": "reader addressed", "we": "site speaking", "i": "first person"}
+        what = ", ".join(f"{named[k]} {v}" for k, v in parts if v)
+        return (f"{furn / f.words:.0%} of {f.words} words are site furniture ({what}; >= {t:.0%}), "
+                f"{rep:.0%} reporting (<= {max_rep:.0%})")
+    if name == "prose.site_words":
+        share = f.site_words / f.words
+        if share < t:
+            return None
+        return (f"{f.site_words} of {f.words} words are the site's own vocabulary ({share:.0%} >= {t:.0%}), "
+                f"{rep:.0%} reporting (<= {max_rep:.0%})")
+    raise AssertionError(name)
+
+
+def _check_ngrams(name: str, t: Any, p: Mapping[str, Any], s: Stats, ctx: _Context | None) -> str | None:
+    if ctx is None or s.words < int(p.get("min_words", 0)):
+        return None
+    pairs = [(int(n), float(frac)) for n, frac in t]
+    if s.words > int(p.get("max_words", 10**9)):
+        # long documents: only when the vocabulary is poor (cheap check first: distinct words / words)
+        low = ctx.low()
+        if len(set(low)) > float(p.get("long_max_distinct", 0.3)) * len(low):
+            return None
+    ns = tuple(n for n, _ in pairs)
+    got = (ctx.ngrams(ns, (), int(p.get("min_count", 2))) if name == "gopher.top_ngram"
+           else ctx.ngrams((), ns))
+    what = "the most frequent {n}-gram" if name == "gopher.top_ngram" else "repeated {n}-grams"
+    key = "top" if name == "gopher.top_ngram" else "dup"
+    for n, frac in pairs:
+        v = got[f"{key}{n}"]
+        if v > frac:
+            return f"{what.format(n=n)} hold {v:.0%} of the characters (> {frac:.0%})"
+    return None
+
+
 # ------------------------------------------------------------------------------------------------- listing
 
 def rule_rows(config: QualityConfig | None = None, rules: QualityRules | None = None
@@ -827,7 +1229,12 @@ def rule_rows(config: QualityConfig | None = None, rules: QualityRules | None = 
     for st in rules.stats:
         if config.is_enabled(st.name):
             t = config.thresholds.get(st.name, st.threshold)
-            thr = (f"{_fmt(t[0])}-{_fmt(t[1])}" if isinstance(t, (list, tuple)) else _fmt(t))
+            if isinstance(t, (list, tuple)) and t and isinstance(t[0], (list, tuple)):
+                thr = ", ".join(f"{int(n)}-grams {_fmt(float(f))}" for n, f in t)
+            else:
+                thr = (f"{_fmt(t[0])}-{_fmt(t[1])}" if isinstance(t, (list, tuple)) else _fmt(t))
+            if "max_reporting" in st.params:
+                thr += f" (and reporting <= {_fmt(float(st.params['max_reporting']))})"
             if "max_prose_share" in st.params:
                 thr += f" (and prose < {_fmt(float(st.params['max_prose_share']))})"
             if "full_at_words" in st.params:
