@@ -574,6 +574,7 @@ class ProseLexicon:
     question_max_words: int
     min_sentence_words: int
     strong_anchors: int
+    min_anchors: int                                         # names/numbers that make a sentence reporting
     capitalised_nouns: frozenset[str]                        # languages that capitalise every noun (de)
     quote_min_words: int
 
@@ -618,6 +619,7 @@ def _build_prose(raw: Mapping[str, Any], where: str) -> ProseLexicon:
         meta_max_words=int(raw.get("meta_max_words", 8)), label_max_words=int(raw.get("label_max_words", 4)),
         question_max_words=int(raw.get("question_max_words", 10)),
         min_sentence_words=int(raw.get("min_sentence_words", 6)), strong_anchors=int(raw.get("strong_anchors", 3)),
+        min_anchors=int(raw.get("min_anchors", 1)),
         capitalised_nouns=frozenset(raw.get("capitalised_nouns", ("de",))),
         quote_min_words=int(raw.get("quote_min_words", 4)))
 
@@ -626,8 +628,9 @@ def _build_prose(raw: Mapping[str, Any], where: str) -> ProseLexicon:
 class ProseProfile:
     """Words of a short document by what its sentences are (:func:`prose_profile`)."""
 
-    words: int            # title, subtitle and body (and lines the boilerplate catalog cut, when given)
-    heading: int          # title and subtitle: neutral
+    words: int            # the body, and the lines the boilerplate catalog cut from it (when given)
+    heading: int          # title and subtitle: not counted in ``words`` (a headline is neither furniture nor
+                          # reporting), but their site vocabulary counts in ``site_words``
     cta: int              # calls to action: an imperative first word ('Subscribe', 'Sign in'), 'please'
     label: int            # short body lines that are no sentence: buttons, menu items, field names
     meta: int             # timestamps, counters, durations, pagination, credits, prices, user names
@@ -653,6 +656,8 @@ class ProseProfile:
 _QUOTE_CHARS = "\"“”«»„"
 _QUOTED_SPAN = re.compile(r"[\"“«„]([^\"”»“]{1,600})[\"”»“]")
 _DIGIT = re.compile(r"\d")
+#: A transcript's speaker label: 'KATE BOULDUAN:', 'Q:', 'CLINTON:' (capitals, then a colon).
+_SPEAKER = re.compile(r"[A-Z][A-Z.'’ -]{0,40}:\s")
 
 
 def _split_units(line: str, n: int) -> list[str]:
@@ -699,7 +704,6 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
             toks = h.split()
             heading += len(toks)
             site_words += sum(1 for t in toks if t.strip(_PUNCT).lower() in site_set)
-    open_quote = False
     for line in paragraphs:
         toks_line = line.split()
         n_line = len(toks_line)
@@ -713,6 +717,7 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
             continue
         units = _split_units(line, n_line)
         single = len(units) == 1
+        open_quote = False  # a quotation spans sentences, not lines
         for u in units:
             toks = u.split()
             n = len(toks)
@@ -725,17 +730,20 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
             # quotation: a quoted span of quote_min_words+ words, or a quotation left open by an earlier sentence
             quoted = open_quote
             if any(c in u for c in _QUOTE_CHARS):
-                spans = _QUOTED_SPAN.findall(u)
-                if any(len(sp.split()) >= lex.quote_min_words for sp in spans):
+                if any(len(sp.split()) >= lex.quote_min_words for sp in _QUOTED_SPAN.findall(u)):
                     quoted = True
-                opens = sum(u.count(c) for c in "“«„") + u.count('"')
-                closes = sum(u.count(c) for c in "”»") + u.count('"')
-                unbalanced = (opens + closes) % 2 == 1 if '"' in u else opens != closes
-                if unbalanced:
-                    quoted = True
-                    open_quote = not open_quote
+                opens = u.count("“") + u.count("«") + u.count("„")
+                closes = u.count("”") + u.count("»")
+                if "„" in u:  # German „...“: the upper mark closes
+                    opens -= u.count("“")
+                    closes += u.count("“")
+                straight = u.count('"') % 2
+                if straight or opens != closes:
+                    quoted = True  # a quotation opens (or closes) in this sentence
+                    open_quote = (not open_quote) if straight else opens > closes
             reporting = any(w in rep_set for w in low) or (rep_rx is not None and rep_rx.search(u) is not None)
-            exempt = quoted or reporting
+            # a transcript's speaker label ('BENENSON: ...', 'Q: ...') makes the sentence quoted speech
+            exempt = quoted or reporting or _SPEAKER.match(u) is not None
             if not low:
                 continue
             t = u.rstrip(_CLOSERS)
@@ -744,7 +752,8 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
             for j, w in enumerate(words):
                 if _DIGIT.search(w):
                     anchors += 1
-                elif j and w[0].isupper() and w.lower() not in site_set and w not in second_cased:
+                elif (j and w[0].isupper() and w.lower() not in site_set and w not in second_cased
+                      and w.lower() not in i_set and w.lower() not in we_set and w.lower() not in second):
                     if not nouns_capitalised or (len(w) > 1 and w.isupper()):
                         anchors += 1
             if (not exempt and anchors < lex.strong_anchors
@@ -763,7 +772,7 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
                 if trace is not None:
                     trace.append(("label", u))
                 continue
-            if not quoted and n <= lex.question_max_words and t.endswith("?"):
+            if not exempt and anchors < 2 and n <= lex.question_max_words and t.endswith("?"):
                 counts["question"] += n
                 if trace is not None:
                     trace.append(("question", u))
@@ -779,8 +788,8 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
                         break
                     if kind is None and lw in we_set:
                         kind = "we"
-                    elif kind is None and lw in i_set and not (w == "I" and j and words[j - 1][:1].isupper()):
-                        kind = "i"  # ('War I', 'Elizabeth I' are no pronoun)
+                    elif kind is None and lw in i_set and not (w == "I" and j > 1 and words[j - 1][:1].isupper()):
+                        kind = "i"  # ('World War I', 'Queen Elizabeth I' are no pronoun)
                 if kind is not None:
                     counts[kind] += n
                     if trace is not None:
@@ -789,7 +798,7 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
             if n >= lex.min_sentence_words and (ends or n >= 2 * lex.min_sentence_words):
                 alpha = sum(1 for w in words if _ALPHA.search(w))
                 if alpha * 4 >= 3 * len(words):
-                    kind = "reporting" if (anchors or reporting) else "prose"
+                    kind = "reporting" if (anchors >= lex.min_anchors or reporting) else "prose"
                     counts[kind] += n
                     if trace is not None:
                         trace.append((kind, u))
@@ -797,8 +806,8 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
             if trace is not None:
                 trace.append(("other", u))
     cut = sum(len(r.text.split()) for r in removed)
-    total = heading + cut + sum(len(p.split()) for p in paragraphs)
-    return ProseProfile(words=total, heading=heading, cut=cut, site_words=site_words, **counts)
+    body = cut + sum(len(p.split()) for p in paragraphs)
+    return ProseProfile(words=body, heading=heading, cut=cut, site_words=site_words, **counts)
 
 
 # ------------------------------------------------------------------------------------- repetition (Gopher)
