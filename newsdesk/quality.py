@@ -709,7 +709,9 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
         n_line = len(toks_line)
         if not n_line:
             continue
-        if n_line <= lex.meta_max_words and meta_rx is not None and meta_rx.fullmatch(line.strip()) is not None:
+        if (n_line <= 2 * lex.meta_max_words and meta_rx is not None
+                and sum(1 for t in toks_line if _strip_punct(t)) <= lex.meta_max_words
+                and meta_rx.fullmatch(line.strip()) is not None):
             counts["meta"] += n_line
             if trace is not None:
                 trace.append(("meta", line))
@@ -756,8 +758,8 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
                       and w.lower() not in i_set and w.lower() not in we_set and w.lower() not in second):
                     if not nouns_capitalised or (len(w) > 1 and w.isupper()):
                         anchors += 1
-            if (not exempt and anchors < lex.strong_anchors
-                    and (low[0] in imper or any(w in please for w in low))):
+            if not exempt and (low[0] in imper or any(w in please for w in low)) and (
+                    anchors < lex.strong_anchors or any(w in second for w in low)):
                 counts["cta"] += n
                 if trace is not None:
                     trace.append(("cta", u))
@@ -767,7 +769,7 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
                 if trace is not None:
                     trace.append(("site", u))
                 continue
-            if single and n <= lex.label_max_words and not ends:
+            if single and len(words) <= lex.label_max_words and not ends:
                 counts["label"] += n
                 if trace is not None:
                     trace.append(("label", u))
@@ -1107,6 +1109,8 @@ def _check(name: str, t: Any, p: Mapping[str, Any], s: Stats, language: str, pro
         share = s.word_run_words / w
         return f"runs of one repeated word hold {share:.0%} of the words (>= {t:.0%})" if share >= t else None
     if name == "c4.lorem_ipsum":
+        if ctx is not None and "words" in p:
+            return _check_lorem(t, p, ctx)
         share = s.lorem_words / w
         return f"'lorem ipsum' filler: {share:.0%} of the words (>= {t:.0%})" if share >= t else None
     if name == "table_lines":
@@ -1195,6 +1199,28 @@ def _check_prose(name: str, t: Any, p: Mapping[str, Any], f: ProseProfile | None
         return (f"{f.site_words} of {f.words} words are the site's own vocabulary ({share:.0%} >= {t:.0%}), "
                 f"{rep:.0%} reporting (<= {max_rep:.0%})")
     raise AssertionError(name)
+
+
+def _check_lorem(t: Any, p: Mapping[str, Any], ctx: _Context) -> str | None:
+    """'lorem ipsum' in the title or body and filler words >= t of the body's words, or filler words alone >=
+    ``without_phrase`` of them (pseudo-Latin filler that never says 'lorem ipsum')."""
+    low = ctx.low()
+    if not low:
+        return None
+    vocab = _lorem_vocabulary(str(p["words"]))
+    share = sum(map(vocab.__contains__, low)) / len(low)
+    phrase = "lorem ipsum" in " ".join(low) or "lorem ipsum" in (ctx.title or "").lower()
+    if phrase and share >= t:
+        return f"'lorem ipsum' filler: {share:.0%} of the words (>= {t:.0%})"
+    alone = float(p.get("without_phrase", 1.1))
+    if share >= alone:
+        return f"lorem-ipsum vocabulary: {share:.0%} of the words (>= {alone:.0%}, no 'lorem ipsum')"
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def _lorem_vocabulary(words: str) -> frozenset[str]:
+    return frozenset(words.lower().split())
 
 
 def _check_ngrams(name: str, t: Any, p: Mapping[str, Any], s: Stats, ctx: _Context | None) -> str | None:
