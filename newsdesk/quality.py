@@ -166,6 +166,8 @@ class PageRule:
     vocab_regex: re.Pattern[str] | None = None   # vocabulary of the kind (whole words)
     vocab_min: int = 2              # a line/sentence with this many vocabulary words is 'related'
     boilerplate_rules: tuple[str, ...] = ()  # lines the boilerplate catalog cut under these rules: toward min_share
+    tail_hits: int = 0              # the document ENDS in this many specific lines (0: off): a teaser + a wall
+    tail_max_words: int = 0         # ... judged up to this many words, whatever min_share
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
 
@@ -221,7 +223,8 @@ class QualityRules:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stat_by_name", {s.name: s for s in self.stats})
-        object.__setattr__(self, "max_page_words", max((p.max_words for p in self.pages), default=0))
+        object.__setattr__(self, "max_page_words", max((max(p.max_words, p.tail_max_words if p.tail_hits else 0)
+                                                        for p in self.pages), default=0))
 
     @property
     def names(self) -> frozenset[str]:
@@ -270,6 +273,7 @@ def _build_page(raw: Mapping[str, Any], where: str) -> PageRule:
         search_regex=search_regex, weak_regex=weak_regex, weak_only_share=float(raw.get("weak_only_share", 0.5)),
         vocab_regex=vocab_regex, vocab_min=int(raw.get("vocab_min", 2)),
         boilerplate_rules=tuple(str(b) for b in raw.get("boilerplate_rules", ())),
+        tail_hits=int(raw.get("tail_hits", 0)), tail_max_words=int(raw.get("tail_max_words", raw["max_words"])),
         examples=tuple(raw.get("examples", ())), counter_examples=tuple(raw.get("counter_examples", ())))
 
 
@@ -1003,7 +1007,10 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
                 own_cut_lines += cut[b][0]
                 own_cut_words += cut[b][1]
         total_r = total + own_cut_words
-        if total_r > rule.max_words or not config.is_enabled(rule.name):
+        if not config.is_enabled(rule.name):
+            continue
+        tail_only = total_r > rule.max_words
+        if tail_only and not (rule.tail_hits and total_r <= rule.tail_max_words):
             continue
         if rule.count_headlines and headline is None:
             headline = [_is_headline(line, n) for line, n in zip(lines, counts)]
@@ -1013,16 +1020,18 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
         possible = own_cut_words + sum(n for n in counts if n <= reach)
         if rule.count_headlines:
             possible += sum(n for n, h in zip(counts, headline) if h and n > reach)  # type: ignore[arg-type]
-        if possible < rule.min_share * total_r:
+        if possible < rule.min_share * total_r and not rule.tail_hits:
             continue
         hits, hit_words = 0, own_cut_words  # lines cut as boilerplate add words, never hits
         weak = weak_words = related_words = 0
         rest: list[tuple[str, int]] = []  # lines/sentences that matched nothing (candidates for 'related')
+        order: list[str | None] = []      # 'hit' / 'weak' / None per line or sentence, in document order
         for i, (line, n) in enumerate(zip(lines, counts)):
             kind = rule.classify(line, n)
             if kind is None and sentences[i] is not None:
                 for text, k in sentences[i]:  # type: ignore[union-attr]
                     sub = rule.classify(text, k)
+                    order.append(sub)
                     if sub == "hit":
                         hits += 1
                         hit_words += k
@@ -1032,6 +1041,12 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
                     else:
                         rest.append((text, k))
                 continue
+            if kind == "hit" and rule.tail_hits and sentences[i] is not None:
+                # a line of several specific sentences ('This article is for subscribers. Subscribe now.')
+                subs = sum(1 for text, k in sentences[i] if rule.classify(text, k) == "hit")  # type: ignore[union-attr]
+                order.extend(["hit"] * max(1, subs))
+            else:
+                order.append(kind)
             if kind == "hit":
                 hits += 1
                 hit_words += n
@@ -1048,6 +1063,18 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
         hit_words += weak_words + related_words
         if not total_r:
             continue
+        if rule.tail_hits:
+            tail = 0  # specific lines in the document's closing run of this rule's lines
+            for k in reversed(order):
+                if k is None:
+                    break
+                tail += k == "hit"
+            if tail >= rule.tail_hits:
+                return Verdict(False, rule.name, rule.kind,
+                               f"the document ends in {tail} specific lines of that kind (>= {rule.tail_hits}) "
+                               f"after {total_r - hit_words} words of other text")
+            if tail_only:
+                continue
         if hits >= rule.min_hits and hit_words / total_r >= rule.min_share:
             parts = [f"{hits} specific"] + ([f"{weak} generic"] if weak else [])
             parts += ["related"] if related_words else []
