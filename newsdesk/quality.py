@@ -167,6 +167,7 @@ class PageRule:
     vocab_min: int = 2              # a line/sentence with this many vocabulary words is 'related'
     boilerplate_rules: tuple[str, ...] = ()  # lines the boilerplate catalog cut under these rules: toward min_share
     tail_hits: int = 0              # the document ENDS in this many specific lines (0: off): a teaser + a wall
+    search_if_any: tuple[str, ...] = ()  # search_patterns run only on a document containing one of these (cost)
     tail_max_words: int = 0         # ... judged up to this many words, whatever min_share
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
@@ -179,10 +180,11 @@ class PageRule:
         """Is it one of the rule's generic lines (a button, a label, a field)?"""
         return self.classify(unit, len(unit.split()) if n_words is None else n_words) == "weak"
 
-    def classify(self, unit: str, n_words: int) -> str | None:
-        """'hit' (a specific phrase), 'weak' (a generic line) or None."""
+    def classify(self, unit: str, n_words: int, search: bool = True) -> str | None:
+        """'hit' (a specific phrase), 'weak' (a generic line) or None. ``search=False``: without the
+        search_patterns (the document has none of ``search_if_any``)."""
         if n_words <= self.max_line_words:
-            if self.regex.match(unit) is not None or (self.search_regex is not None
+            if self.regex.match(unit) is not None or (search and self.search_regex is not None
                                                       and self.search_regex.search(unit) is not None):
                 return "hit"
             if self.weak_regex is not None and self.weak_regex.match(unit) is not None:
@@ -274,6 +276,7 @@ def _build_page(raw: Mapping[str, Any], where: str) -> PageRule:
         vocab_regex=vocab_regex, vocab_min=int(raw.get("vocab_min", 2)),
         boilerplate_rules=tuple(str(b) for b in raw.get("boilerplate_rules", ())),
         tail_hits=int(raw.get("tail_hits", 0)), tail_max_words=int(raw.get("tail_max_words", raw["max_words"])),
+        search_if_any=tuple(str(x).lower() for x in raw.get("search_if_any", ())),
         examples=tuple(raw.get("examples", ())), counter_examples=tuple(raw.get("counter_examples", ())))
 
 
@@ -414,6 +417,7 @@ class Stats:
     word_run_words: int        # words in runs of >= 8 identical consecutive words
     lorem_words: int           # words of the lorem-ipsum vocabulary when 'lorem ipsum' occurs, else 0
     no_spaces: bool            # the language is written without spaces (word statistics are estimates)
+    distinct_words: int = 0    # distinct lower-cased words (repetition: real news has >= 35% distinct)
 
 
 def _is_table_line(line: str, words: list[str], n_alpha: int) -> bool:
@@ -451,6 +455,12 @@ def measure(paragraphs: Sequence[str], language: str = "en",
     ``line_tokens``: ``[p.split() for p in paragraphs]`` when the caller already has it. ``stop_limit``: stop
     counting stop words once this many are found (the rule only asks "fewer than N?"); None counts them all.
     """
+    return _measure(paragraphs, language, line_tokens, stop_limit)[0]
+
+
+def _measure(paragraphs: Sequence[str], language: str = "en", line_tokens: Sequence[Sequence[str]] | None = None,
+             stop_limit: int | None = None) -> tuple[Stats, list[str]]:
+    """:func:`measure`, and the lower-cased words it split (the n-gram statistics reuse them)."""
     no_spaces = language in NO_SPACE_LANGUAGES
     stops = None if no_spaces else stop_words(language)
     if stops is not None and language != "en":
@@ -521,7 +531,7 @@ def measure(paragraphs: Sequence[str], language: str = "en",
                                         or (n >= CLAUSE_MIN_WORDS and t[-1:] in _CLAUSE_END)):
             sentence_lines += 1
             sentence_words += n
-    return Stats(
+    return (Stats(
         lines=len(paragraphs), words=n_words, tokens=n_tokens,
         mean_word_length=(sum(map(len, words)) / len(words)) if words else 0.0,
         alpha_words=n_words - n_numeric, stop_words=stop_total,
@@ -529,7 +539,8 @@ def measure(paragraphs: Sequence[str], language: str = "en",
         bullet_lines=bullets, ellipsis_lines=ellipsis_lines, dup_lines=len(paragraphs) - len(set(paragraphs)),
         sentence_lines=sentence_lines, sentence_words=sentence_words, table_lines=table_lines,
         table_words=table_words, chars=sum(map(len, paragraphs)), char_run_chars=sum(runs),
-        longest_char_run=max(runs, default=0), word_run_words=word_run, lorem_words=lorem, no_spaces=no_spaces)
+        longest_char_run=max(runs, default=0), word_run_words=word_run, lorem_words=lorem, no_spaces=no_spaces,
+        distinct_words=len(set(low))), low)
 
 
 def _word_run_words(low: Sequence[str], min_run: int = 8) -> int:
@@ -647,6 +658,7 @@ class ProseProfile:
     reporting: int        # sentences of reporting: a named subject, a number or a reporting verb
     prose: int            # other sentences
     site_words: int       # words of the site vocabulary anywhere in the document
+    complete: bool = True # False: stopped early, reporting already beyond what any prose rule allows
 
     @property
     def hard(self) -> int:
@@ -660,6 +672,8 @@ class ProseProfile:
 _QUOTE_CHARS = "\"“”«»„"
 _QUOTED_SPAN = re.compile(r"[\"“«„]([^\"”»“]{1,600})[\"”»“]")
 _DIGIT = re.compile(r"\d")
+_DIGIT_TOKEN = re.compile(r"\S*\d\S*")
+_ALPHA_TOKEN = re.compile(r"\S*[^\W\d_]\S*")
 #: A transcript's speaker label: 'KATE BOULDUAN:', 'Q:', 'CLINTON:' (capitals, then a colon).
 _SPEAKER = re.compile(r"[A-Z][A-Z.'’ -]{0,40}:\s")
 
@@ -682,32 +696,47 @@ def _split_units(line: str, n: int) -> list[str]:
 
 def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[str], language: str,
                   lex: ProseLexicon, removed: Sequence[Removed] = (),
-                  trace: list[tuple[str, str]] | None = None) -> ProseProfile:
+                  trace: list[tuple[str, str]] | None = None, stop_reporting: float | None = None) -> ProseProfile:
     """Sort every sentence of a document into reporting, prose or site furniture (see :class:`ProseProfile`).
 
     Per body line: a short line matching ``meta_patterns`` is meta; otherwise each sentence, in this order: a
-    sentence inside a quotation (of ``quote_min_words``+ words) or with a reporting verb is never furniture; an
-    imperative first word or 'please' -> cta; 2+ site words making up 20%+ of it (or 1 in a sentence of at most 6
-    words) -> site; a line of at most ``label_max_words`` words without final punctuation -> label; a short
-    question -> question; 'you' / 'we' / 'I' (not in a sentence with ``strong_anchors`` names or numbers) ->
-    address / we / i; a sentence of ``min_sentence_words``+ words with a capitalised word after its first, a number
-    or a reporting verb -> reporting; other sentences -> prose. Pronouns in ALL CAPS ('US') are no pronouns.
+    sentence inside a quotation (of ``quote_min_words``+ words), with a reporting verb or after a transcript's
+    speaker label is never furniture; an imperative first word or 'please' (unless ``strong_anchors`` names or
+    numbers and no 'you') -> cta; 2+ site words making up 20%+ of it (or 1 in a sentence of at most 6 words) ->
+    site; a line of at most ``label_max_words`` words without final punctuation -> label; a short question without
+    names -> question; 'you' / 'we' / 'I' (unless ``strong_anchors`` names or numbers) -> address / we / i; a
+    sentence of ``min_sentence_words``+ words with ``min_anchors`` names or numbers (capitalised words after the
+    first; in languages that capitalise nouns only acronyms) or a reporting verb -> reporting; other sentences ->
+    prose. Pronouns in ALL CAPS ('US') are no pronouns, nor is 'I' after two capitalised words ('World War I').
+
     ``trace``: a list to which (class, sentence) is appended for every sentence (to see why a page was judged).
+    ``stop_reporting``: stop as soon as reporting sentences hold more than this share of the words (no rule can
+    fire any more); the profile is then partial (``complete`` False).
     """
     lists = lex.words(language)
     second, second_cased = lists["second_person"], lists["second_person_cased"]
     we_set, i_set, imper, please = lists["first_plural"], lists["first_singular"], lists["imperatives"], lists["please"]
     site_set, rep_set = lists["site"], lists["reporting"]
+    site_has = site_set.__contains__
+    pronouns = second | we_set | i_set
     rep_rx, meta_rx = lex.reporting_regex, lex.meta_regex
     nouns_capitalised = language.split("-")[0] in lex.capitalised_nouns
     counts = dict.fromkeys(("cta", "label", "meta", "site", "question", "address", "we", "i", "reporting",
                             "prose"), 0)
+    cut = sum(len(r.text.split()) for r in removed)
+    body = cut + sum(len(p.split()) for p in paragraphs)
+    stop = stop_reporting * body if stop_reporting is not None else None
     heading = site_words = 0
     for h in (title, subtitle):
         if h:
-            toks = h.split()
-            heading += len(toks)
-            site_words += sum(1 for t in toks if t.strip(_PUNCT).lower() in site_set)
+            low_h = " ".join(filter(None, map(_strip_punct, h.split()))).lower().split()
+            heading += len(h.split())
+            site_words += sum(map(site_has, low_h))
+
+    def done(complete: bool = True) -> ProseProfile:
+        return ProseProfile(words=body, heading=heading, cut=cut, site_words=site_words, complete=complete,
+                            **counts)
+
     for line in paragraphs:
         toks_line = line.split()
         n_line = len(toks_line)
@@ -727,11 +756,11 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
         for u in units:
             toks = u.split()
             n = len(toks)
-            if not n:
+            words = list(filter(None, map(_strip_punct, toks)))
+            if not words:
                 continue
-            words = [w for w in map(_strip_punct, toks) if w]
-            low = [w.lower() for w in words]
-            k_site = sum(1 for w in low if w in site_set)
+            low = " ".join(words).lower().split()
+            k_site = sum(map(site_has, low))
             site_words += k_site
             # quotation: a quoted span of quote_min_words+ words, or a quotation left open by an earlier sentence
             quoted = open_quote
@@ -747,110 +776,112 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
                 if straight or opens != closes:
                     quoted = True  # a quotation opens (or closes) in this sentence
                     open_quote = (not open_quote) if straight else opens > closes
-            reporting = any(w in rep_set for w in low) or (rep_rx is not None and rep_rx.search(u) is not None)
+            reporting = not rep_set.isdisjoint(low) or (rep_rx is not None and rep_rx.search(u) is not None)
             # a transcript's speaker label ('BENENSON: ...', 'Q: ...') makes the sentence quoted speech
             exempt = quoted or reporting or _SPEAKER.match(u) is not None
-            if not low:
-                continue
             t = u.rstrip(_CLOSERS)
             ends = t[-1:] in _TERMINAL
-            anchors = 0  # numbers and capitalised words after the first: names, places, dates
-            for j, w in enumerate(words):
-                if _DIGIT.search(w):
+            # anchors: numbers, and capitalised words after the first (names, places, dates)
+            anchors = len(_DIGIT_TOKEN.findall(u)) if _DIGIT.search(u) is not None else 0
+            for w in [w for w in words[1:] if w[0].isupper()]:
+                lw = w.lower()
+                if (lw not in site_set and lw not in pronouns and w not in second_cased
+                        and (not nouns_capitalised or (len(w) > 1 and w.isupper()))
+                        and _DIGIT.search(w) is None):
                     anchors += 1
-                elif (j and w[0].isupper() and w.lower() not in site_set and w not in second_cased
-                      and w.lower() not in i_set and w.lower() not in we_set and w.lower() not in second):
-                    if not nouns_capitalised or (len(w) > 1 and w.isupper()):
-                        anchors += 1
-            if not exempt and (low[0] in imper or any(w in please for w in low)) and (
-                    anchors < lex.strong_anchors or any(w in second for w in low)):
-                counts["cta"] += n
-                if trace is not None:
-                    trace.append(("cta", u))
-                continue
-            if not exempt and k_site and ((k_site >= 2 and 5 * k_site >= n) or n <= 6):
-                counts["site"] += n
-                if trace is not None:
-                    trace.append(("site", u))
-                continue
-            if single and len(words) <= lex.label_max_words and not ends:
-                counts["label"] += n
-                if trace is not None:
-                    trace.append(("label", u))
-                continue
-            if not exempt and anchors < 2 and n <= lex.question_max_words and t.endswith("?"):
-                counts["question"] += n
-                if trace is not None:
-                    trace.append(("question", u))
-                continue
-            if not exempt and anchors < lex.strong_anchors:
+            if not exempt and (low[0] in imper or not please.isdisjoint(low)) and (
+                    anchors < lex.strong_anchors or not second.isdisjoint(low)):
+                kind = "cta"
+            elif not exempt and k_site and ((k_site >= 2 and 5 * k_site >= n) or n <= 6):
+                kind = "site"
+            elif single and len(words) <= lex.label_max_words and not ends:
+                kind = "label"
+            elif not exempt and anchors < 2 and n <= lex.question_max_words and t.endswith("?"):
+                kind = "question"
+            else:
                 kind = None
-                for j, w in enumerate(words):
-                    lw = low[j]
-                    if len(w) > 1 and w.isupper():
-                        continue  # 'US', 'WE' in a headline: an acronym or shouting, not a pronoun
-                    if lw in second or (j and w in second_cased):
-                        kind = "address"
-                        break
-                    if kind is None and lw in we_set:
-                        kind = "we"
-                    elif kind is None and lw in i_set and not (w == "I" and j > 1 and words[j - 1][:1].isupper()):
-                        kind = "i"  # ('World War I', 'Queen Elizabeth I' are no pronoun)
-                if kind is not None:
-                    counts[kind] += n
-                    if trace is not None:
-                        trace.append((kind, u))
-                    continue
-            if n >= lex.min_sentence_words and (ends or n >= 2 * lex.min_sentence_words):
-                alpha = sum(1 for w in words if _ALPHA.search(w))
-                if alpha * 4 >= 3 * len(words):
+                if (not exempt and anchors < lex.strong_anchors
+                        and (not pronouns.isdisjoint(low) or (second_cased and not second_cased.isdisjoint(words)))):
+                    for j, w in enumerate(words):
+                        if len(w) > 1 and w.isupper():
+                            continue  # 'US', 'WE' in a headline: an acronym or shouting, not a pronoun
+                        lw = low[j]
+                        if lw in second or (j and w in second_cased):
+                            kind = "address"
+                            break
+                        if kind is None and lw in we_set:
+                            kind = "we"
+                        elif (kind is None and lw in i_set
+                              and not (w == "I" and j > 1 and words[j - 1][:1].isupper())):
+                            kind = "i"  # ('World War I', 'Queen Elizabeth I' are no pronoun)
+                if (kind is None and n >= lex.min_sentence_words and (ends or n >= 2 * lex.min_sentence_words)
+                        and 4 * len(_ALPHA_TOKEN.findall(u)) >= 3 * len(words)):
                     kind = "reporting" if (anchors >= lex.min_anchors or reporting) else "prose"
-                    counts[kind] += n
-                    if trace is not None:
-                        trace.append((kind, u))
-                    continue
+            if kind is None:
+                if trace is not None:
+                    trace.append(("other", u))
+                continue
+            counts[kind] += n
             if trace is not None:
-                trace.append(("other", u))
-    cut = sum(len(r.text.split()) for r in removed)
-    body = cut + sum(len(p.split()) for p in paragraphs)
-    return ProseProfile(words=body, heading=heading, cut=cut, site_words=site_words, **counts)
+                trace.append((kind, u))
+            if kind == "reporting" and stop is not None and counts["reporting"] > stop:
+                return done(False)
+    return done()
 
 
 # ------------------------------------------------------------------------------------- repetition (Gopher)
 
 def _ngram_stats(low: Sequence[str], top_ns: Sequence[int], dup_ns: Sequence[int],
-                 min_count: int = 2) -> dict[str, float]:
+                 min_count: int = 2, bound_below: float = 0.0) -> dict[str, float]:
     """Gopher's repetition measures (Rae et al. 2021, table A1; datatrove GopherRepetitionFilter) over the
     lower-cased words: for each n in ``top_ns`` the characters of the most frequent n-gram times its count (as
     datatrove: overlapping occurrences count), over all characters, when it occurs ``min_count``+ times ('top2'...);
     for each n in ``dup_ns`` the share of characters in n-grams that repeat an earlier one, overlaps counted once
-    ('dup5'...). Characters: the words' lengths (spaces not counted)."""
+    ('dup5'...). Characters: the words' lengths (spaces not counted). C-level passes; Python only walks the
+    repeated positions. ``bound_below``: an n > 2 whose share provably stays under this (the top 2-gram's count
+    times n times the longest word) is reported as 0 without counting (when 2 is among ``top_ns``)."""
     total = sum(map(len, low)) or 1
     out: dict[str, float] = {}
-    for n in top_ns:
+    c2 = maxlen = 0  # the most frequent 2-gram's count bounds every longer n-gram's count
+    for n in sorted(top_ns):
         if len(low) < 2 * n:
             out[f"top{n}"] = 0.0
             continue
-        grams = list(zip(*(low[i:] for i in range(n))))
-        gram, count = Counter(grams).most_common(1)[0]
+        if n > 2 and c2:
+            if not maxlen:
+                maxlen = max(map(len, low))
+            if c2 < min_count or c2 * n * maxlen <= bound_below * total:
+                out[f"top{n}"] = 0.0  # no n-gram can reach min_count, or bound_below of the characters
+                continue
+        gram, count = Counter(zip(*(low[i:] for i in range(n)))).most_common(1)[0]
+        if n == 2:
+            c2 = count
         out[f"top{n}"] = (sum(map(len, gram)) * count / total) if count >= min_count else 0.0
     for n in dup_ns:
-        if len(low) < 2 * n:
-            out[f"dup{n}"] = 0.0
-            continue
-        seen: set[tuple[str, ...]] = set()
-        dup_chars = 0
-        covered = -1  # last word index already counted as duplicate
-        for i in range(len(low) - n + 1):
-            g = tuple(low[i:i + n])
-            if g in seen:
-                start = max(i, covered + 1)
-                dup_chars += sum(map(len, low[start:i + n]))
-                covered = i + n - 1
-            else:
-                seen.add(g)
-        out[f"dup{n}"] = dup_chars / total
+        out[f"dup{n}"] = _dup_share(low, n, total)
     return out
+
+
+def _dup_share(low: Sequence[str], n: int, total: int) -> float:
+    """Share of characters in n-grams that repeat an earlier n-gram (overlapping repeats counted once)."""
+    if len(low) < 2 * n:
+        return 0.0
+    grams = list(zip(*(low[i:] for i in range(n))))
+    m = len(grams)
+    if len(set(grams)) == m:
+        return 0.0
+    first = dict(zip(reversed(grams), range(m - 1, -1, -1)))  # each n-gram -> its first position
+    repeats = compress(range(m), map(operator.ne, map(first.__getitem__, grams), range(m)))
+    lengths = list(map(len, low))
+    dup_chars = 0
+    covered = -1  # last word already counted
+    for i in repeats:
+        start = i if i > covered else covered + 1
+        end = i + n
+        if start < end:
+            dup_chars += sum(lengths[start:end])
+        covered = end - 1
+    return dup_chars / total
 
 
 # ------------------------------------------------------------------------------------------------- verdicts
@@ -911,8 +942,8 @@ def assess(title: str | None, paragraphs: Sequence[str], language: str = "en", l
     stop_limit = None
     if stop_rule is not None:
         stop_limit = int(math.ceil(config.thresholds.get(stop_rule.name, stop_rule.threshold)))
-    stats = measure(paragraphs, language, line_tokens, stop_limit)
-    ctx = _Context(title, subtitle, paragraphs, line_tokens, language, removed, rules)
+    stats, low = _measure(paragraphs, language, line_tokens, stop_limit)
+    ctx = _Context(title, subtitle, paragraphs, line_tokens, language, removed, rules, low)
     return _stat_verdict(rules, config, stats, language, language_prob, ctx) or KEEP
 
 
@@ -925,12 +956,12 @@ class _Context:
 
     def __init__(self, title: str | None, subtitle: str | None, paragraphs: Sequence[str],
                  line_tokens: Sequence[Sequence[str]], language: str, removed: Sequence[Removed],
-                 rules: QualityRules) -> None:
+                 rules: QualityRules, low: list[str] | None = None) -> None:
         self.title, self.subtitle, self.paragraphs, self.line_tokens = title, subtitle, paragraphs, line_tokens
         self.language, self.removed, self.rules = language, removed, rules
         self._prose: ProseProfile | None = None
-        self._low: list[str] | None = None
-        self._ngrams: dict[tuple[tuple[int, ...], tuple[int, ...], int], dict[str, float]] = {}
+        self._low: list[str] | None = low
+        self._ngrams: dict[tuple[tuple[int, ...], tuple[int, ...], int, float], dict[str, float]] = {}
 
     def prose(self) -> ProseProfile | None:
         """The prose profile, or None when the document is longer than ``[prose] max_words`` (or no lexicon)."""
@@ -941,8 +972,10 @@ class _Context:
             head = sum(len(h.split()) for h in (self.title, self.subtitle) if h)
             if head + sum(map(len, self.line_tokens)) > lex.max_words:
                 return None
+            caps = [float(st.params.get("max_reporting", 0.35)) for st in self.rules.stats
+                    if st.name.startswith("prose.")]
             self._prose = prose_profile(self.title, self.subtitle, self.paragraphs, self.language, lex,
-                                        self.removed)
+                                        self.removed, stop_reporting=max(caps, default=None))
         return self._prose
 
     def low(self) -> list[str]:
@@ -951,10 +984,11 @@ class _Context:
             self._low = " ".join(words).lower().split()
         return self._low
 
-    def ngrams(self, tops: tuple[int, ...], dups: tuple[int, ...], min_count: int = 2) -> dict[str, float]:
-        key = (tops, dups, min_count)
+    def ngrams(self, tops: tuple[int, ...], dups: tuple[int, ...], min_count: int = 2,
+               bound_below: float = 0.0) -> dict[str, float]:
+        key = (tops, dups, min_count, bound_below)
         if key not in self._ngrams:
-            self._ngrams[key] = _ngram_stats(self.low(), tops, dups, min_count)
+            self._ngrams[key] = _ngram_stats(self.low(), tops, dups, min_count, bound_below)
         return self._ngrams[key]
 
 
@@ -994,12 +1028,10 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
     counts = head_words + list(paragraph_words)
     # a rule's phrase opens a line, or one of the sentences of a line that has several
     # (only lines of at most SPLIT_MAX_WORDS words are split: interface text comes in short lines)
-    sentences: list[list[tuple[str, int]] | None] = []
-    for line, n in zip(lines, counts):
-        parts = (_SENTENCE_SPLIT.split(line) if 3 < n <= SPLIT_MAX_WORDS
-                 and _SENTENCE_BREAK.search(line.rstrip(_CLOSERS + _TERMINAL)) else None)
-        sentences.append([(u, len(u.split())) for u in parts] if parts and len(parts) > 1 else None)
+    sentences = _LineSentences(lines, counts)  # split on first use (a long document may need none)
     headline: list[bool] | None = None
+    lowered: str | None = None  # the document in lower case, for search_if_any
+    vocabulary: frozenset[str] = frozenset()
     for rule in rules.pages:
         own_cut_lines = own_cut_words = 0
         for b in rule.boilerplate_rules:
@@ -1020,18 +1052,30 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
         possible = own_cut_words + sum(n for n in counts if n <= reach)
         if rule.count_headlines:
             possible += sum(n for n, h in zip(counts, headline) if h and n > reach)  # type: ignore[arg-type]
-        if possible < rule.min_share * total_r and not rule.tail_hits:
+        if rule.tail_hits:
+            tail = _tail_hits(rule, lines, counts, sentences)
+            if tail >= rule.tail_hits:
+                return Verdict(False, rule.name, rule.kind,
+                               f"the document ends in {tail} specific lines of that kind (>= {rule.tail_hits})")
+            if tail_only:
+                continue
+        if possible < rule.min_share * total_r:
             continue
+        search = True
+        if rule.search_if_any and rule.search_regex is not None:
+            if lowered is None:
+                lowered = "\n".join(lines).lower()
+                vocabulary = frozenset(filter(None, map(_strip_punct, lowered.split())))
+            # a single word is looked up among the document's words, anything else as a substring
+            search = any((g in vocabulary) if g.isalpha() else (g in lowered) for g in rule.search_if_any)
         hits, hit_words = 0, own_cut_words  # lines cut as boilerplate add words, never hits
         weak = weak_words = related_words = 0
         rest: list[tuple[str, int]] = []  # lines/sentences that matched nothing (candidates for 'related')
-        order: list[str | None] = []      # 'hit' / 'weak' / None per line or sentence, in document order
         for i, (line, n) in enumerate(zip(lines, counts)):
-            kind = rule.classify(line, n)
+            kind = rule.classify(line, n, search)
             if kind is None and sentences[i] is not None:
                 for text, k in sentences[i]:  # type: ignore[union-attr]
-                    sub = rule.classify(text, k)
-                    order.append(sub)
+                    sub = rule.classify(text, k, search)
                     if sub == "hit":
                         hits += 1
                         hit_words += k
@@ -1041,12 +1085,6 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
                     else:
                         rest.append((text, k))
                 continue
-            if kind == "hit" and rule.tail_hits and sentences[i] is not None:
-                # a line of several specific sentences ('This article is for subscribers. Subscribe now.')
-                subs = sum(1 for text, k in sentences[i] if rule.classify(text, k) == "hit")  # type: ignore[union-attr]
-                order.extend(["hit"] * max(1, subs))
-            else:
-                order.append(kind)
             if kind == "hit":
                 hits += 1
                 hit_words += n
@@ -1063,18 +1101,6 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
         hit_words += weak_words + related_words
         if not total_r:
             continue
-        if rule.tail_hits:
-            tail = 0  # specific lines in the document's closing run of this rule's lines
-            for k in reversed(order):
-                if k is None:
-                    break
-                tail += k == "hit"
-            if tail >= rule.tail_hits:
-                return Verdict(False, rule.name, rule.kind,
-                               f"the document ends in {tail} specific lines of that kind (>= {rule.tail_hits}) "
-                               f"after {total_r - hit_words} words of other text")
-            if tail_only:
-                continue
         if hits >= rule.min_hits and hit_words / total_r >= rule.min_share:
             parts = [f"{hits} specific"] + ([f"{weak} generic"] if weak else [])
             parts += ["related"] if related_words else []
@@ -1088,6 +1114,44 @@ def _page_verdict(rules: QualityRules, config: QualityConfig, title: str | None,
                            f"{weak} generic lines (buttons, labels, fields) hold {weak_words / total_r:.0%} of "
                            f"{total_r} words (>= {rule.weak_only_share:.0%})")
     return None
+
+
+class _LineSentences:
+    """The sentences of each line (None for a line of one sentence or over SPLIT_MAX_WORDS words), split when
+    first asked for."""
+
+    __slots__ = ("lines", "counts", "_got")
+    _UNSET: Any = object()
+
+    def __init__(self, lines: Sequence[str], counts: Sequence[int]) -> None:
+        self.lines, self.counts = lines, counts
+        self._got: list[Any] = [self._UNSET] * len(lines)
+
+    def __getitem__(self, i: int) -> list[tuple[str, int]] | None:
+        got = self._got[i]
+        if got is self._UNSET:
+            line, n = self.lines[i], self.counts[i]
+            parts = (_SENTENCE_SPLIT.split(line) if 3 < n <= SPLIT_MAX_WORDS
+                     and _SENTENCE_BREAK.search(line.rstrip(_CLOSERS + _TERMINAL)) else None)
+            got = [(u, len(u.split())) for u in parts] if parts and len(parts) > 1 else None
+            self._got[i] = got
+        return got
+
+
+def _tail_hits(rule: PageRule, lines: Sequence[str], counts: Sequence[int], sentences: _LineSentences) -> int:
+    """Specific lines (sentences) of ``rule`` in the closing run of the document's lines that are all the rule's
+    (specific or generic): 'This article is for subscribers. Subscribe for full access.' after a teaser."""
+    tail = 0
+    for i in range(len(lines) - 1, -1, -1):
+        units = sentences[i] if sentences[i] is not None else [(lines[i], counts[i])]
+        kinds = [rule.classify(text, k) for text, k in units]
+        if rule.classify(lines[i], counts[i]) == "hit" and not any(kinds):
+            kinds = ["hit"]
+        for k in reversed(kinds):
+            if k is None:
+                return tail
+            tail += k == "hit"
+    return tail
 
 
 def _is_headline(line: str, n_words: int) -> bool:
@@ -1231,12 +1295,18 @@ def _check_prose(name: str, t: Any, p: Mapping[str, Any], f: ProseProfile | None
 def _check_lorem(t: Any, p: Mapping[str, Any], ctx: _Context) -> str | None:
     """'lorem ipsum' in the title or body and filler words >= t of the body's words, or filler words alone >=
     ``without_phrase`` of them (pseudo-Latin filler that never says 'lorem ipsum')."""
+    vocab = _lorem_vocabulary(str(p["words"]))
+    phrase = (any("lorem" in x.lower() for x in ctx.paragraphs) or "lorem ipsum" in (ctx.title or "").lower())
+    if not phrase:
+        # without the phrase: only filler-looking text is measured (its first 30 words are half filler)
+        head = " ".join(ctx.paragraphs[:3]).lower().split()[:30]
+        if not head or 2 * sum(map(vocab.__contains__, map(_strip_punct, head))) < len(head):
+            return None
     low = ctx.low()
     if not low:
         return None
-    vocab = _lorem_vocabulary(str(p["words"]))
     share = sum(map(vocab.__contains__, low)) / len(low)
-    phrase = "lorem ipsum" in " ".join(low) or "lorem ipsum" in (ctx.title or "").lower()
+    phrase = phrase and ("lorem ipsum" in " ".join(low) or "lorem ipsum" in (ctx.title or "").lower())
     if phrase and share >= t:
         return f"'lorem ipsum' filler: {share:.0%} of the words (>= {t:.0%})"
     alone = float(p.get("without_phrase", 1.1))
@@ -1255,13 +1325,18 @@ def _check_ngrams(name: str, t: Any, p: Mapping[str, Any], s: Stats, ctx: _Conte
         return None
     pairs = [(int(n), float(frac)) for n, frac in t]
     if s.words > int(p.get("max_words", 10**9)):
-        # long documents: only when the vocabulary is poor (cheap check first: distinct words / words)
-        low = ctx.low()
-        if len(set(low)) > float(p.get("long_max_distinct", 0.3)) * len(low):
+        # long documents: only when the vocabulary is poor (distinct words / words, counted by measure)
+        if s.distinct_words > float(p.get("long_max_distinct", 0.3)) * s.words:
             return None
     ns = tuple(n for n, _ in pairs)
-    got = (ctx.ngrams(ns, (), int(p.get("min_count", 2))) if name == "gopher.top_ngram"
-           else ctx.ngrams((), ns))
+    if name == "gopher.dup_ngram":
+        # repeated n-grams cover no more characters than the repeated (shorter) m-grams inside them: when the
+        # shortest n stays under every threshold, no longer n can pass one
+        first = min(ns)
+        if ctx.ngrams((), (first,))[f"dup{first}"] <= min(frac for _, frac in pairs):
+            return None
+    got = (ctx.ngrams(ns, (), int(p.get("min_count", 2)), min(frac for _, frac in pairs))
+           if name == "gopher.top_ngram" else ctx.ngrams((), ns))
     what = "the most frequent {n}-gram" if name == "gopher.top_ngram" else "repeated {n}-grams"
     key = "top" if name == "gopher.top_ngram" else "dup"
     for n, frac in pairs:

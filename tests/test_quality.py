@@ -591,10 +591,10 @@ def test_dup_ngram() -> None:
 
 
 def test_ngram_rules_measure_long_documents_only_when_repetitive() -> None:
-    # over max_words (1,000) a document is measured only when its distinct words are <= 30% of its words
-    varied = [" ".join(f"w{i} of the" for i in range(400))]  # 1,200 words, 34% distinct
+    # over max_words (300) a document is measured only when its distinct words are <= 30% of its words
+    varied = [" ".join(f"w{i} of the" for i in range(120))]  # 360 words, 34% distinct
     _passes("gopher.top_ngram", varied)  # 'of the' holds 55% of the characters, but it is not measured
-    _fires("gopher.top_ngram", [varied[0][:1200]])  # a short piece of it is
+    _fires("gopher.top_ngram", [varied[0][:900]])  # a piece of it under 300 words is
     _fires("gopher.top_ngram", [" ".join(["buy cheap flights now"] * 300)])
 
 
