@@ -648,6 +648,7 @@ class ProseProfile:
                           # reporting), but their site vocabulary counts in ``site_words``
     cta: int              # calls to action: an imperative first word ('Subscribe', 'Sign in'), 'please'
     label: int            # short body lines that are no sentence: buttons, menu items, field names
+    headline: int         # longer body lines that are no sentence (5-11 words, no full stop): lists of headlines
     meta: int             # timestamps, counters, durations, pagination, credits, prices, user names
     site: int             # sentences written in the site's own vocabulary (cookies, account, browser...)
     question: int         # short questions to the reader ('Already a subscriber?')
@@ -662,7 +663,7 @@ class ProseProfile:
 
     @property
     def hard(self) -> int:
-        return self.cta + self.label + self.meta + self.site + self.question + self.cut
+        return self.cta + self.label + self.headline + self.meta + self.site + self.question + self.cut
 
     @property
     def soft(self) -> int:
@@ -721,8 +722,8 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
     pronouns = second | we_set | i_set
     rep_rx, meta_rx = lex.reporting_regex, lex.meta_regex
     nouns_capitalised = language.split("-")[0] in lex.capitalised_nouns
-    counts = dict.fromkeys(("cta", "label", "meta", "site", "question", "address", "we", "i", "reporting",
-                            "prose"), 0)
+    counts = dict.fromkeys(("cta", "label", "headline", "meta", "site", "question", "address", "we", "i",
+                            "reporting", "prose"), 0)
     cut = sum(len(r.text.split()) for r in removed)
     body = cut + sum(len(p.split()) for p in paragraphs)
     stop = stop_reporting * body if stop_reporting is not None else None
@@ -796,6 +797,9 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
                 kind = "site"
             elif single and len(words) <= lex.label_max_words and not ends:
                 kind = "label"
+            elif (single and not exempt and n < 2 * lex.min_sentence_words and not ends
+                  and t[-1:] not in _CLAUSE_END and words[0][0].isupper()):
+                kind = "headline"  # a line of a list of headlines or links (not a sentence, no full stop)
             elif not exempt and anchors < 2 and n <= lex.question_max_words and t.endswith("?"):
                 kind = "question"
             else:
@@ -1275,9 +1279,10 @@ def _check_prose(name: str, t: Any, p: Mapping[str, Any], f: ProseProfile | None
         furn = _furniture_words(f, p)
         if furn < t * f.words:
             return None
-        parts = [(k, getattr(f, k)) for k in ("cta", "label", "meta", "site", "question", "cut", "address", "we",
-                                                "i")]
-        named = {"cta": "calls to action", "label": "buttons/labels", "meta": "timestamps/counters",
+        parts = [(k, getattr(f, k)) for k in ("cta", "label", "headline", "meta", "site", "question", "cut",
+                                                "address", "we", "i")]
+        named = {"cta": "calls to action", "label": "buttons/labels", "headline": "headline/link lines",
+                 "meta": "timestamps/counters",
                  "site": "site vocabulary", "question": "questions to the reader", "cut": "cut as boilerplate",
                  "address": "reader addressed", "we": "site speaking", "i": "first person"}
         what = ", ".join(f"{named[k]} {v}" for k, v in parts if v)
