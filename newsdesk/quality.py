@@ -1271,13 +1271,16 @@ def _furniture_words(f: ProseProfile, p: Mapping[str, Any]) -> int:
 def _check_prose(name: str, t: Any, p: Mapping[str, Any], f: ProseProfile | None) -> str | None:
     if f is None or not f.words:
         return None
-    rep = f.reporting / f.words
+    # shares of the words that are furniture or sentences (not of fragments: 'Klaus B.', 'Genau so ist es.'),
+    # and of at least half of the document
+    judged = max(f.hard + f.soft + f.reporting + f.prose, f.words / 2)
+    rep = f.reporting / judged
     max_rep = float(p.get("max_reporting", 0.35))
     if rep > max_rep:
         return None
     if name == "prose.furniture":
         furn = _furniture_words(f, p)
-        if furn < t * f.words:
+        if furn < t * judged:
             return None
         parts = [(k, getattr(f, k)) for k in ("cta", "label", "headline", "meta", "site", "question", "cut",
                                                 "address", "we", "i")]
@@ -1286,8 +1289,8 @@ def _check_prose(name: str, t: Any, p: Mapping[str, Any], f: ProseProfile | None
                  "site": "site vocabulary", "question": "questions to the reader", "cut": "cut as boilerplate",
                  "address": "reader addressed", "we": "site speaking", "i": "first person"}
         what = ", ".join(f"{named[k]} {v}" for k, v in parts if v)
-        return (f"{furn / f.words:.0%} of {f.words} words are site furniture ({what}; >= {t:.0%}), "
-                f"{rep:.0%} reporting (<= {max_rep:.0%})")
+        return (f"{furn / judged:.0%} of {judged:.0f} words in sentences and furniture (of {f.words}) are site "
+                f"furniture ({what}; >= {t:.0%}), {rep:.0%} reporting (<= {max_rep:.0%})")
     if name == "prose.site_words":
         share = f.site_words / f.words
         if share < t:
