@@ -707,7 +707,8 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
     site; a line of at most ``label_max_words`` words without final punctuation -> label; a short question without
     names -> question; 'you' / 'we' / 'I' (unless ``strong_anchors`` names or numbers) -> address / we / i; a
     sentence of ``min_sentence_words``+ words with ``min_anchors`` names or numbers (capitalised words after the
-    first; in languages that capitalise nouns only acronyms) or a reporting verb -> reporting; other sentences ->
+    first; in languages that capitalise nouns, acronyms and runs of capitalised words) or a reporting verb ->
+    reporting; other sentences ->
     prose. Pronouns in ALL CAPS ('US') are no pronouns, nor is 'I' after two capitalised words ('World War I').
 
     ``trace``: a list to which (class, sentence) is appended for every sentence (to see why a page was judged).
@@ -784,12 +785,22 @@ def prose_profile(title: str | None, subtitle: str | None, paragraphs: Sequence[
             ends = t[-1:] in _TERMINAL
             # anchors: numbers, and capitalised words after the first (names, places, dates)
             anchors = len(_DIGIT_TOKEN.findall(u)) if _DIGIT.search(u) is not None else 0
-            for w in [w for w in words[1:] if w[0].isupper()]:
-                lw = w.lower()
-                if (lw not in site_set and lw not in pronouns and w not in second_cased
-                        and (not nouns_capitalised or (len(w) > 1 and w.isupper()))
-                        and _DIGIT.search(w) is None):
-                    anchors += 1
+            if nouns_capitalised:
+                # every noun is capitalised (German): a name is an acronym or a run of capitalised words
+                # ('Olaf Scholz', 'Deutsche Bahn'), not counting the sentence's first word
+                for j in range(1, len(words)):
+                    w = words[j]
+                    if w[0].isupper() and _DIGIT.search(w) is None and w not in second_cased:
+                        if (len(w) > 1 and w.isupper()) or (j > 1 and words[j - 1][0].isupper()
+                                                            and words[j - 1] not in second_cased):
+                            if w.lower() not in site_set:
+                                anchors += 1
+            else:
+                for w in [w for w in words[1:] if w[0].isupper()]:
+                    lw = w.lower()
+                    if (lw not in site_set and lw not in pronouns and w not in second_cased
+                            and _DIGIT.search(w) is None):
+                        anchors += 1
             if not exempt and (low[0] in imper or not please.isdisjoint(low)) and (
                     anchors < lex.strong_anchors or not second.isdisjoint(low)):
                 kind = "cta"
