@@ -2,12 +2,16 @@
 
 This module owns the *not an article* verdict (reject reason ``not_article``): error and "no longer available"
 pages, paywall / cookie / login / captcha / "enable JavaScript" walls, navigation and index pages, video /
-gallery / podcast / live stubs, newsletter sign-ups and comment sections (**page-type rules**, kept as data in
-``newsdesk/data/quality_rules.toml`` with examples each rule must catch and news text it must keep), and text
-that is not prose (**text statistics** in the manner of the Gopher rules, Rae et al. 2021, appendix A, and of
-the C4 / FineWeb filters as implemented by datatrove: too few words, mean word length out of range, no sentence
-lines, symbol / number / table / markup lines, no stop words of the detected language, lorem ipsum, runs of one
-repeated character or word). It runs after parsing and boilerplate removal, before deduplication.
+gallery / podcast / live stubs, newsletter sign-ups, comment sections and placeholder text (**page-type rules**,
+kept as data in ``newsdesk/data/quality_rules.toml`` with examples each rule must catch and news text it must
+keep), text that is not prose (**text statistics** in the manner of the Gopher rules, Rae et al. 2021, appendix A,
+and of the C4 / FineWeb filters as implemented by datatrove: too few words, mean word length out of range, no
+sentence lines, symbol / number / table / markup lines, no stop words of the detected language, lorem ipsum, runs
+of one repeated character or word, Gopher's repeated n-grams), and pages that are **site furniture rather than
+reporting** (:func:`prose_profile`: every sentence of a short document sorted into reporting - a named subject, a
+number, a reporting verb - or furniture: calls to action, buttons and labels, timestamps and counters, headline
+lists, the site's own vocabulary, the reader addressed, the site or a commenter speaking; word lists per language
+as data). It runs after parsing and boilerplate removal, before deduplication.
 
 Principles
     * Precision first: a real article lost is worse than a stub kept. Every threshold is set beyond what real
@@ -15,17 +19,26 @@ Principles
     * A page-type rule fires only when the document is *dominated* by that content: it is short (``max_words``),
       at least one line or sentence opens with one of the rule's specific phrases, and those lines plus the
       kind's generic lines (buttons, labels), headline-like lines (menus, index pages), lines in the kind's
-      vocabulary and lines the boilerplate catalog cut as that kind hold ``min_share`` of its words. A real
+      vocabulary and lines the boilerplate catalog cut as that kind hold ``min_share`` of its words - or the
+      document *ends* in ``tail_hits`` of its specific lines (a teaser paragraph, then the paywall). A real
       article that mentions a 404 or a paywall is never caught.
+    * The furniture statistics (``prose.*``) need both: most words in furniture and (almost) none in reporting.
+      'You' alone is a feature writer's voice: the reader/site/commenter voice counts only on a page that also
+      has buttons, labels, calls to action or the site's vocabulary; quotations, transcripts and sentences with
+      a reporting verb are speech, never furniture.
     * Language-aware: stop words come from spaCy's list for the detected language (langdetect code); a language
-      without a list skips the stop-word check; word statistics are skipped for scripts written without spaces.
+      without a list skips the stop-word check; word statistics are skipped for scripts written without spaces;
+      the prose word lists exist for en, de, fr, es, it, nl, pt, pl (English merged into each), and a language
+      without its own list is judged by the English one only (it rarely finds furniture there: precision).
     * Pure and deterministic: no I/O except reading the rule file and spaCy's stop-word modules once; the
       verdict depends only on the document and the configuration.
 
 Entry points: :func:`assess` (one document -> :class:`Verdict`; :func:`assess_prepared` takes a ``Prepared``),
-:func:`measure` (the statistics alone), :func:`rule_rows` (rule, kind, threshold, description: for the dataset
-card), :class:`QualityConfig` (rules turned off, thresholds overridden, ``keep_low_quality``). Cost: ~0.25 ms
-for a 350-word article, under 1% of the NER that follows (``bench/bench_quality.py``).
+:func:`measure` (the statistics alone), :func:`prose_profile` (the furniture/reporting profile, with a trace of
+each sentence's class), :func:`rule_rows` (rule, kind, threshold, description: for the dataset card),
+:class:`QualityConfig` (rules turned off, thresholds overridden, ``keep_low_quality``). Cost: ~0.6 ms a document
+on the real corpora of ``bench/bench_quality.py`` (main's gate: ~0.3 ms), about 1-2% of prepare + NER; the
+costlier statistics run only on short documents or when a cheap bound says they could fire.
 """
 from __future__ import annotations
 
