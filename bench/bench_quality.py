@@ -127,12 +127,13 @@ def _pct(a: int, b: int) -> str:
 
 
 def report_junk(junk_root: Path, out: dict, only: str | None = None, coarse: bool = False) -> None:
-    """Recall per kind. ``only``: pages whose file name starts with this (one junk set, e.g. ``set6_``);
+    """Recall per kind. ``only``: pages whose file name starts with this (one junk set, e.g. ``set6_``; several
+    prefixes separated by commas);
     ``coarse``: kinds grouped as in :data:`COARSE` (stub, filler, data, media, nav, ...)."""
     by_kind: dict[str, list[Decoded]] = defaultdict(list)
     for d in _decode_dir(junk_root):
         kind, _, name = d.path.partition("/")
-        if only and not name.startswith(only):
+        if only and not name.startswith(tuple(only.split(","))):
             continue
         by_kind[COARSE.get(kind, kind) if coarse else kind].append(d)
     print(f"\n## Junk ({junk_root}{', pages ' + only + '*' if only else ''})\n")
@@ -281,7 +282,8 @@ def report_timing(runs: list[Run], ner_sample: int, out: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--junk", type=Path, default=ROOT / "bench" / "junk")
-    ap.add_argument("--only", metavar="PREFIX", help="junk pages whose file name starts with PREFIX (one set)")
+    ap.add_argument("--only", metavar="PREFIX", help="junk pages whose file name starts with PREFIX (one set; "
+                    "several: set6_,set7_)")
     ap.add_argument("--coarse", action="store_true", help="junk recall by coarse kind (stub, filler, media...)")
     ap.add_argument("--briefs", type=Path, default=ROOT / "bench" / "briefs")
     ap.add_argument("--real", action="append", default=[], metavar="NAME=DIR", help="folder of real articles")
