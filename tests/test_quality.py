@@ -626,3 +626,13 @@ def test_rule_rows_show_pair_thresholds_and_reporting_caps() -> None:
     row = {r[0]: r for r in rule_rows()}
     assert row["gopher.top_ngram"][2] == "2-grams 0.4, 3-grams 0.36, 4-grams 0.32"
     assert row["prose.furniture"][2] == "0.5 (and reporting <= 0.35)"
+
+
+def test_a_fact_then_more_to_follow_is_a_stub_but_a_brief_that_will_be_updated_is_news() -> None:
+    flash = ["The former president of the central bank has died at the age of 81, his family said on Wednesday.",
+             "More to follow."]
+    v = assess("Former central bank chief dies", flash)
+    assert (v.keep, v.rule) == (False, "page.breaking_stub")
+    # a full wire brief (35+ words) that ends in a marker stays: the tail only judges stubs of <= 30 words
+    assert assess(BRIEF_TITLE, [BRIEF, "This story will be updated."]).keep
+    assert assess(BRIEF_TITLE, [BRIEF, "More to follow."]).keep
