@@ -60,7 +60,7 @@ class StoreLookup:
         return name
 
     def _rows(self, sql: str) -> list[dict]:
-        return self.con.sql(sql).fetch_arrow_table().to_pylist()
+        return self.con.sql(sql).to_arrow_table().to_pylist()
 
     def _targets(self) -> str:
         if self.redirects is None:

@@ -161,7 +161,7 @@ def table_rows(out: Path | str, *, drop: set[str] = RUN_COLUMNS, skip: tuple[str
     for name in schema.tables():
         if name in skip:
             continue
-        t = con.sql(f'SELECT * FROM "{name}"').fetch_arrow_table() if con is not None else store.read(name)
+        t = con.sql(f'SELECT * FROM "{name}"').to_arrow_table() if con is not None else store.read(name)
         cols = [c for c in t.column_names if c not in drop and f"{name}.{c}" not in drop_qualified]
         rows = [tuple(_freeze(r[c]) for c in cols) for r in t.select(cols).to_pylist()]
         result[name] = sorted(rows, key=repr)
