@@ -231,20 +231,22 @@ def read_store(out: Path):
     return arts, pred, entities
 
 
-def direct(arts: list[dict], cache: Path | None, batch: int = 64) -> dict[str, list[dict]]:
-    """The enrich step's NER/parse and extract_quotes over the stored bodies, in this process."""
-    from newsdesk import enrich
-    from newsdesk.quotes import extract_quotes
+def direct(arts: list[dict], cache: Path | None, batch: int = 64, parse_all: bool = False) -> dict[str, list[dict]]:
+    """NER and the parse (of every paragraph, cached), then ``extract_quotes`` over the stored bodies with
+    the parse of the paragraphs ``wants_parse`` accepts (all with ``parse_all``), in this process."""
+    from newsdesk.enrich import NER_LANGUAGES, nlp
+    from newsdesk.entities.ner import analyse
+    from newsdesk.quotes import extract_quotes, wants_parse
 
     analysed = {}
     if cache is not None and cache.exists():
         with open(cache, "rb") as f:
             analysed = pickle.load(f)
-    todo = [a for a in arts if a["language"] in enrich.NER_LANGUAGES and a["article_id"] not in analysed]
+    todo = [a for a in arts if a["language"] in NER_LANGUAGES and a["article_id"] not in analysed]
     t0 = time.perf_counter()
     for k in range(0, len(todo), batch):
         chunk = todo[k:k + batch]
-        for a, an in zip(chunk, enrich.analyse([x["body"] for x in chunk])):
+        for a, an in zip(chunk, analyse(nlp(), [x["body"] for x in chunk], lambda _t: True)):
             analysed[a["article_id"]] = an
     if todo:
         print(f"analysed {len(todo)} articles in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
@@ -254,13 +256,31 @@ def direct(arts: list[dict], cache: Path | None, batch: int = 64) -> dict[str, l
     t0 = time.perf_counter()
     pred: dict[str, list[dict]] = defaultdict(list)
     for a in arts:
-        an = analysed.get(a["article_id"])
-        rows = enrich.quotes_of(a["body"], a["language"], an)
+        ents, parse = analysed.get(a["article_id"], ([], []))
+        if not parse_all:
+            parse = select_parse(a["body"], parse, wants_parse)
+        rows = extract_quotes(a["body"], a["language"], ents, parse)
         for r in rows:
             r["article_id"] = a["article_id"]
         pred[doc_of(a["source_path"])] = rows
     print(f"extract_quotes over {len(arts)} articles: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return pred
+
+
+def select_parse(body: str, parse: list, wanted) -> list:
+    """The tokens of a full parse that lie in the paragraphs ``wanted`` accepts, heads re-indexed."""
+    from newsdesk.entities.ner import paragraph_chunks
+
+    keep = []
+    chunks = [(o, o + len(t)) for o, t in paragraph_chunks(body) if wanted(t)]
+    ci = 0
+    for i, t in enumerate(parse):
+        while ci < len(chunks) and chunks[ci][1] <= t.start:
+            ci += 1
+        if ci < len(chunks) and chunks[ci][0] <= t.start:
+            keep.append(i)
+    new = {old: k for k, old in enumerate(keep)}
+    return [parse[i]._replace(head=new.get(parse[i].head, k)) for k, i in enumerate(keep)]
 
 
 def main() -> int:
@@ -271,6 +291,7 @@ def main() -> int:
     ap.add_argument("--no-run", action="store_true", help="score an existing store")
     ap.add_argument("--direct", type=Path, metavar="STORE", help="extract from STORE's article bodies")
     ap.add_argument("--cache", type=Path, help="with --direct: pickle of the NER/parse results")
+    ap.add_argument("--parse-all", action="store_true", help="with --direct: use the parse of every paragraph")
     ap.add_argument("--examples", type=int, default=0)
     ap.add_argument("--json", type=Path, help="write the numbers here")
     a = ap.parse_args()
@@ -279,7 +300,7 @@ def main() -> int:
     if a.direct:
         arts, _pred, entities = read_store(a.direct)
         entities = {}
-        pred = direct(arts, a.cache)
+        pred = direct(arts, a.cache, parse_all=a.parse_all)
     else:
         if a.out is None:
             ap.error("--out is required")

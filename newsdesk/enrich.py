@@ -1,6 +1,8 @@
 """The enrich step, over a batch of kept articles: named entities (English only) and direct quotes.
 
-NER runs once per article and serves both the entity step and the quote step's speaker search.
+NER runs once per article and serves both the entity step and the quote step's speaker search; the
+dependency parse runs on the paragraphs the quote step asks for (:func:`newsdesk.quotes.wants_parse`: a quote
+mark or a cue word) and serves its attribution.
 Non-English articles get no NER (the English model would mislabel them): their quotes are still found by
 their marks, with speakers only where the quote rules cover the language. An article whose entity or quote
 extraction raises is kept without mentions and quotes, and the error is counted and reported by the run
@@ -12,8 +14,9 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsdesk.entities import ArticleMention, load_nlp, ner_spans, resolve_article
-from newsdesk.quotes import extract_quotes
+from newsdesk.entities import ArticleMention, load_nlp, resolve_article
+from newsdesk.entities.ner import analyse
+from newsdesk.quotes import extract_quotes, wants_parse
 
 NER_LANGUAGES = frozenset({"en"})
 _NLP_LOCK = threading.Lock()  # one spaCy pipeline per process; spaCy does not promise thread safety
@@ -45,9 +48,14 @@ class Enriched:
         return merged
 
 
+def nlp():
+    """The spaCy pipeline of the enrich step: NER and the dependency parse (cached per process)."""
+    return load_nlp(parser=True)
+
+
 def warm_worker() -> None:
-    """Load the NER model when a worker process starts (a process-pool initializer)."""
-    load_nlp()
+    """Load the model when a worker process starts (a process-pool initializer)."""
+    nlp()
 
 
 def _error(step: str, exc: Exception) -> str:
@@ -59,16 +67,16 @@ def enrich_batch(articles: Sequence[ArticleText]) -> Enriched:
     english = [a for a in articles if a.language in NER_LANGUAGES]
     if english:
         with _NLP_LOCK:
-            spans = ner_spans(load_nlp(), [a.body for a in english])
+            analysed = analyse(nlp(), [a.body for a in english], wants_parse)
     else:
-        spans = []
-    spans_by_id = {a.article_id: s for a, s in zip(english, spans)}
+        analysed = []
+    by_id = {a.article_id: r for a, r in zip(english, analysed)}
     result.ner_skipped = len(articles) - len(english)
     for a in articles:
-        ents = spans_by_id.get(a.article_id, [])
+        ents, parse = by_id.get(a.article_id, ([], []))
         try:
             mentions = resolve_article(a.body, ents) if ents else []
-            quotes = extract_quotes(a.body, a.language, ents)
+            quotes = extract_quotes(a.body, a.language, ents, parse)
         except Exception as exc:  # one article's bug must not lose the batch: count it, keep the article
             result.errors[a.article_id] = _error("entities+quotes", exc)
             mentions, quotes = [], []

@@ -37,6 +37,7 @@ the NER spans before attribution is :func:`newsdesk.entities.mentions.normalize_
 """
 from newsdesk.quotes.clusters import cluster_quotes
 from newsdesk.quotes.extract import extract_quotes
+from newsdesk.quotes.grammar import wants_parse
 from newsdesk.quotes.marks import find_quote_spans
 
-__all__ = ["extract_quotes", "cluster_quotes", "find_quote_spans"]
+__all__ = ["extract_quotes", "cluster_quotes", "find_quote_spans", "wants_parse"]

@@ -1,17 +1,22 @@
-"""Attribution rules: which phrase and cue verb a quote is attributed to, from the tokens around it.
+"""Attribution rules: which phrase and cue verb a quote is attributed to.
 
-Owns the surface patterns: ``“…,” X said`` / ``“…,” said X`` right after the quote (:func:`post_quote`);
+From the dependency parse (where its paragraph was parsed): :func:`grammar_cue` finds the verb a quote hangs
+from (or that hangs from it) and that verb's subject or agent (:class:`GrammarCue`), :func:`according_to`
+the source of "according to X". Elsewhere, and as a fallback, the surface patterns: ``“…,” X said`` / ``“…,” said X`` right after the quote (:func:`post_quote`);
 the nearest cue verb before the quote in its sentence (:func:`cue_before`) and that verb's subject
 (:func:`subject_of_cue`: ``X [adverbs] CUE``, ``X, a Z at W, CUE``, ``Sen. X, D-Calif., CUE``, a passive
 "was described as" (no speaker), ``…, CUE-ing …`` and ``… and CUE`` taking the sentence's subject).
 """
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 
 from newsdesk.lexicon import (
     ABBREVIATIONS, AGENT_NOUNS, BE_FORMS, HONORIFICS, POST_ONLY_CUES, PREPOSITIONS, ROLE_NOUNS, SKIP_BEFORE_CUE,
 )
+from newsdesk.quotes.grammar import Grammar
 from newsdesk.quotes.phrases import NounPhrase, cue_at, np_ending_at, np_starting_at, person_chunk
 from newsdesk.quotes.resolve import resolve_np
 from newsdesk.quotes.speakers import Speaker
@@ -226,3 +231,107 @@ def subject_of_cue(doc: Doc, j: int, sa: int, si: int, prev_in_sent: Speaker | N
     if m >= sa and toks[m].lower in AGENT_NOUNS:
         return None, False  # "critics called it …": an agent, but no named speaker
     return None, True
+
+
+# --------------------------------------------------------------------------------------------
+# Attribution from the dependency parse
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GrammarCue:
+    """What the parse says about one quote: the cue verb (token, stored form), the head token of its
+    subject or agent (None when it has none), and how they were found: 'governs' (the quote hangs from
+    the cue), 'attached' (the cue hangs from the quote: “…,” he said), 'according_to', 'intro' (a sentence
+    ending in a colon right before the quote) or 'turn' ("NAME: “…”")."""
+
+    verb: int | None
+    cue: str | None
+    subject: int | None
+    how: str
+
+
+def quote_tokens(g: Grammar, qi: int) -> list[int]:
+    sp = g.doc.spans[qi]
+    end = sp.close_pos + 1 if sp.close_pos is not None else sp.end
+    a = bisect.bisect_left(g.starts, sp.open_pos)
+    b = bisect.bisect_left(g.starts, end)
+    return [i for i in range(a, b) if g.quote[i] == qi]
+
+
+def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
+    """The cue verb of quote qi and its subject, read from the parse; None when the parse shows none."""
+    inside = quote_tokens(g, qi)
+    if not inside:
+        return None
+    qset = set(inside)
+    best: tuple[int, GrammarCue] | None = None
+
+    def offer(rank: int, gc: GrammarCue) -> None:
+        nonlocal best
+        if best is None or rank < best[0]:
+            best = (rank, gc)
+
+    # 1. the quote hangs from a verb outside it (its nearest verb ancestor; a speech verb further up wins
+    #    over a plain verb: "X said the plan would be “a disaster”")
+    for i in inside:
+        h = g.head(i)
+        if h in qset or h == i or g.quote[h] not in (-1,):
+            continue
+        chain = [h] + [a for a in g.ancestors(h) if a not in qset]
+        first_verb = None
+        for depth, v in enumerate(chain):
+            if g.quote[v] != -1:
+                break
+            if not g.is_verb(v):
+                continue
+            if first_verb is None:
+                first_verb = v
+            c = g.cue_of(v)
+            if c is not None:
+                offer(depth, GrammarCue(v, c, g.subject(v), "governs"))
+                break
+            if g.dep(v) in ("ROOT",):
+                break
+        if first_verb is not None and g.cue_of(first_verb) is None:
+            s = g.subject(first_verb)
+            if s is not None:
+                offer(20 + _dist(g, first_verb, inside), GrammarCue(first_verb, None, s, "governs"))
+    # 2. a verb outside the quote hangs from it (“…,” he said / “…,” said X)
+    for i in inside:
+        for k in g.kids[i]:
+            if k in qset or g.quote[k] != -1 or not g.is_verb(k):
+                continue
+            c = g.cue_of(k)
+            s = g.subject(k)
+            if c is not None:
+                offer(1 + _dist(g, k, inside) // 8, GrammarCue(k, c, s, "attached"))
+            elif s is not None and g.dep(k) in ("parataxis", "ccomp", "conj", "advcl") and \
+                    _right_after(g, k, inside):
+                # “…,” Trump shot back: any verb right after the quote with a subject
+                offer(10, GrammarCue(k, g.particle(k), s, "attached"))
+    return best[1] if best else None
+
+
+def _dist(g: Grammar, k: int, inside: list[int]) -> int:
+    return min(abs(k - inside[0]), abs(k - inside[-1]))
+
+
+def _right_after(g: Grammar, k: int, inside: list[int]) -> bool:
+    """Verb k follows the quote's closing mark within a few tokens of the same sentence."""
+    return 0 < k - inside[-1] <= 6 and not any(g.text(j) in ".;" for j in range(inside[-1] + 1, k))
+
+
+def according_to(g: Grammar, a: int, b: int) -> int | None:
+    """The object of "according to" among tokens [a, b) outside quotes (the head of the source)."""
+    for i in range(a, b):
+        if g.lower(i) == "according" and g.quote[i] == -1:
+            for to in g.children(i, "prep"):
+                objs = g.children(to, "pobj")
+                if objs:
+                    return objs[0]
+            if i + 1 < b and g.lower(i + 1) == "to":
+                objs = g.children(i + 1, "pobj")
+                if objs:
+                    return objs[0]
+    return None

@@ -1,0 +1,276 @@
+"""The dependency parse of an article's quote paragraphs, as the attribution rules read it (:class:`Grammar`).
+
+Owns which paragraphs are worth parsing (:func:`wants_parse`: a quote mark, a cue word, an introducing colon,
+a transcript turn), the parse's view of one article (tokens in body offsets with their heads and children,
+which quote and which entity each token is in, :meth:`Grammar.at`) and the grammatical reading the
+attribution needs: the verb that governs a quote (:meth:`Grammar.governors`), a verb's subject or agent
+whatever it is (:meth:`Grammar.subject`: ``nsubj``, the agent of a passive, the subject of the verb a
+participle, a conjunct or an ``xcomp`` hangs from, the noun a relative clause or a participle modifies), a
+sentence's subject (:meth:`Grammar.sentence_subject`) and the extent of a speaker's noun phrase
+(:meth:`Grammar.phrase`: a name, a pronoun, or a description cut to its head noun phrase, never a clause).
+The parse comes from :func:`newsdesk.entities.ner.analyse` (spaCy's parser); paragraphs that were not parsed
+have no tokens here, and the surface rules of :mod:`~newsdesk.quotes.attribution` stand in for them.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from newsdesk.lexicon import CUES, SPEECH_VERBS
+from newsdesk.quotes.marks import ALL_MARKS
+
+__all__ = ["wants_parse", "Grammar", "Phrase"]
+
+_QUOTE_CHARS = frozenset(ALL_MARKS | {"‘"})
+_WORD = re.compile(r"[a-z]+")
+#: words whose presence makes a paragraph worth parsing (cue verbs, speech verbs, "according")
+_PARSE_WORDS = frozenset(CUES) | SPEECH_VERBS | {"according"}
+_TURN = re.compile(r"^\s*(?:[A-Z][A-Z.'’\- ]{0,40}[A-Z.]|Q|A)\s*:\s")
+
+
+def wants_parse(paragraph: str) -> bool:
+    """Whether the attribution needs this paragraph's parse: it has a quote mark, ends with a colon
+    (it introduces the next one) or opens with a transcript turn ("SMITH:", "Q:")."""
+    if any(c in _QUOTE_CHARS for c in paragraph):
+        return True
+    tail = paragraph.rstrip()
+    return tail.endswith(":") or bool(_TURN.match(paragraph))
+
+
+#: dependency labels of a verb's subject
+SUBJ = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+#: modifiers kept in a description's noun phrase (left of its head)
+_NP_LEFT = frozenset({"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "npadvmod", "case",
+                      "predet", "advmod", "punct"})
+_PRONOUN_TAGS = frozenset({"PRP"})
+_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+
+
+@dataclass
+class Phrase:
+    """A speaker's words in the body: ``kind`` is 'name', 'pronoun' or 'description'; ``head`` the parse
+    token of its head; ``start``/``end`` body offsets of the phrase (``body[start:end]``); ``label`` the
+    entity label of a name (None for an untagged capitalised name)."""
+
+    kind: str
+    start: int
+    end: int
+    head: int
+    label: str | None = None
+    ent: int = -1
+
+
+class Grammar:
+    """The parse of one article's parsed paragraphs, indexed for the attribution rules."""
+
+    def __init__(self, doc, parse: Sequence) -> None:
+        self.doc = doc
+        self.body = doc.body
+        self.toks = list(parse)
+        n = len(self.toks)
+        self.starts = [t.start for t in self.toks]
+        self.kids: list[list[int]] = [[] for _ in range(n)]
+        for i, t in enumerate(self.toks):
+            if t.head != i and 0 <= t.head < n:
+                self.kids[t.head].append(i)
+        # quote and entity membership, from the rules' own tokens
+        self.quote = [-1] * n
+        self.ent = [-1] * n
+        dt = doc.toks
+        dstarts = [t.start for t in dt]
+        for i, t in enumerate(self.toks):
+            k = bisect.bisect_right(dstarts, t.start) - 1
+            if k >= 0 and dt[k].start <= t.start < dt[k].end:
+                self.quote[i] = dt[k].quote
+                self.ent[i] = dt[k].ent
+            elif k + 1 < len(dt) and dt[k + 1].start < t.end:
+                self.quote[i] = dt[k + 1].quote
+                self.ent[i] = dt[k + 1].ent
+        # a quote's marks: tokens between its opening and closing mark count as inside it
+        for qi, sp in enumerate(doc.spans):
+            end = sp.close_pos + 1 if sp.close_pos is not None else sp.end
+            a = bisect.bisect_left(self.starts, sp.open_pos)
+            b = bisect.bisect_left(self.starts, end)
+            for i in range(a, b):
+                self.quote[i] = qi
+
+    # -------------------------------------------------------------------------------------- lookups
+    def __len__(self) -> int:
+        return len(self.toks)
+
+    def at(self, pos: int) -> int:
+        """The parse token starting at or covering body offset ``pos`` (-1 when that text was not parsed)."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.toks[i].start <= pos < self.toks[i].end:
+            return i
+        return -1
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether the text between two offsets was parsed (its first and last characters are)."""
+        return self.at(start) != -1 and self.at(max(start, end - 1)) != -1
+
+    def text(self, i: int) -> str:
+        t = self.toks[i]
+        return self.body[t.start:t.end]
+
+    def lower(self, i: int) -> str:
+        return self.text(i).lower()
+
+    def tag(self, i: int) -> str:
+        return self.toks[i].tag
+
+    def dep(self, i: int) -> str:
+        return self.toks[i].dep
+
+    def head(self, i: int) -> int:
+        return self.toks[i].head
+
+    def is_verb(self, i: int) -> bool:
+        return self.toks[i].tag.startswith("VB") or (self.toks[i].tag == "MD")
+
+    def children(self, i: int, *deps: str) -> list[int]:
+        return [k for k in self.kids[i] if not deps or self.toks[k].dep in deps]
+
+    def sentence_of(self, i: int) -> tuple[int, int]:
+        """The parser's sentence around token i: (first, end) token indices."""
+        a = i
+        while a > 0 and not self.toks[a].sent_start:
+            a -= 1
+        b = i + 1
+        while b < len(self.toks) and not self.toks[b].sent_start:
+            b += 1
+        return a, b
+
+    def ancestors(self, i: int, limit: int = 12):
+        seen = 0
+        while seen < limit:
+            h = self.toks[i].head
+            if h == i:
+                return
+            yield h
+            i = h
+            seen += 1
+
+    # ------------------------------------------------------------------------------------- reading
+    def cue_of(self, i: int) -> str | None:
+        """The cue stored for verb i ("said" for "says"), or None when it is not a speech verb."""
+        w = self.lower(i)
+        if w in CUES:
+            return CUES[w]
+        if w in SPEECH_VERBS:
+            return w
+        return None
+
+    def particle(self, i: int) -> str:
+        """A phrasal verb's particle ("shot back", "pointed out"): the verb with it, else the verb."""
+        prt = self.children(i, "prt")
+        w = self.lower(i)
+        return f"{w} {self.lower(prt[0])}" if prt else w
+
+    def subject(self, v: int, depth: int = 0) -> int | None:
+        """The token that is the subject or agent of verb v, whatever it is (None when there is none).
+
+        ``nsubj``; the agent of a passive ("was quoted by X"); a participle, conjunct, ``xcomp`` or adverbial
+        clause takes the subject of the verb it hangs from; a relative clause ("X, who said") and a participle
+        modifying a noun ("a statement saying") take that noun."""
+        if depth > 4:
+            return None
+        passive = False
+        for k in self.kids[v]:
+            d = self.toks[k].dep
+            if d == "nsubj" or d == "csubj":
+                if self.lower(k) in ("who", "that", "which") and self.toks[v].dep == "relcl":
+                    return self.toks[v].head
+                return k
+            if d == "nsubjpass":
+                passive = True
+        if passive:
+            for k in self.children(v, "agent"):
+                objs = self.children(k, "pobj")
+                if objs:
+                    return objs[0]
+            return None
+        d = self.toks[v].dep
+        h = self.toks[v].head
+        if h == v:
+            return None
+        if d == "relcl" or (d == "acl" and self.toks[h].tag in _NOUN_TAGS):
+            return h
+        if d in ("conj", "xcomp", "advcl", "pcomp") and self.is_verb(h):
+            return self.subject(h, depth + 1)
+        if d in ("prep",) and self.is_verb(h):
+            return self.subject(h, depth + 1)
+        return None
+
+    def sentence_subject(self, a: int, b: int) -> int | None:
+        """The subject of the main verb among tokens [a, b) (the first root-like verb with one)."""
+        for i in range(a, b):
+            h = self.toks[i].head
+            if (h == i or not a <= h < b) and self.is_verb(i) and self.quote[i] == -1:
+                s = self.subject(i)
+                if s is not None and a <= s < b and self.quote[s] == -1:
+                    return s
+        return None
+
+    def phrase(self, s: int) -> Phrase | None:
+        """The speaker's words around head token s: a named entity, a pronoun, a run of proper nouns, or
+        a description cut to its noun phrase (left modifiers, a possessor and an "of"/"for"/"at" phrase,
+        no relative clause or apposition). An apposition naming a person wins over a description
+        ("the home secretary, Yvette Cooper")."""
+        doc = self.doc
+        toks = self.toks
+        if self.quote[s] != -1:
+            return None
+        t = toks[s]
+        if t.tag in _PRONOUN_TAGS or self.lower(s) in ("who",):
+            return Phrase("pronoun", t.start, t.end, s)
+        e = self.ent[s]
+        if e != -1:
+            ent = doc.ents[e]
+            if ent.label in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC") and not (
+                    ent.label == "NORP" and t.tag not in ("NNP", "NNPS")):
+                return Phrase("name", ent.start, ent.end, s, ent.label, e)
+        # a description whose apposition or compound is a person: "the home secretary, Yvette Cooper"
+        for k in self.children(s, "appos"):
+            ek = self.ent[k]
+            if ek != -1 and doc.ents[ek].label == "PERSON" and self.quote[k] == -1:
+                ent = doc.ents[ek]
+                return Phrase("name", ent.start, ent.end, k, ent.label, ek)
+        if t.tag in ("NNP", "NNPS") and self.lower(s) not in ("campaign",):
+            # a run of proper nouns the NER missed: "Trump" untagged, "Sen. Jones"
+            a = s
+            while a - 1 >= 0 and toks[a - 1].tag in ("NNP", "NNPS") and toks[a - 1].head == s and \
+                    self.quote[a - 1] == -1:
+                a -= 1
+            return Phrase("name", toks[a].start, t.end, s, None)
+        if t.tag not in _NOUN_TAGS and t.tag not in ("CD",):
+            return None
+        lo = s
+        for k in sorted(self._left_mods(s)):
+            lo = min(lo, k)
+        hi = s
+        for k in self.children(s, "prep"):
+            if k > s and self.lower(k) in ("of", "for", "at", "with", "from") and k - s <= 2:
+                objs = self.children(k, "pobj")
+                if objs and objs[0] - s <= 6:
+                    hi = max(hi, objs[0])
+                    for m in self._left_mods(objs[0]):
+                        hi = max(hi, m)
+        while lo < s and (toks[lo].dep == "punct" or self.quote[lo] != -1):
+            lo += 1
+        while hi > s and (toks[hi].dep == "punct" or self.quote[hi] != -1):
+            hi -= 1
+        if any(self.quote[k] != -1 for k in range(lo, hi + 1)):
+            lo = hi = s
+        return Phrase("description", toks[lo].start, toks[hi].end, s, None)
+
+    def _left_mods(self, s: int) -> list[int]:
+        out = []
+        stack = [k for k in self.kids[s] if k < s and self.toks[k].dep in _NP_LEFT]
+        while stack:
+            k = stack.pop()
+            out.append(k)
+            stack.extend(m for m in self.kids[k] if m < s and self.toks[m].dep in _NP_LEFT | {"cc", "conj"})
+        return out
