@@ -295,21 +295,28 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
                 break
         if first_verb is not None and g.cue_of(first_verb) is None:
             s = g.subject(first_verb)
-            if s is not None:
+            if s is not None and _frame(g, qi, first_verb, inside):
+                # “…!” beamed X / “…,” X beamed: any verb in the attribution frame is one of saying
+                offer(10, GrammarCue(first_verb, g.particle(first_verb), s, "governs"))
+            elif s is not None:
                 offer(20 + _dist(g, first_verb, inside), GrammarCue(first_verb, None, s, "governs"))
     # 2. a verb outside the quote hangs from it (“…,” he said / “…,” said X)
     for i in inside:
         for k in g.kids[i]:
-            if k in qset or g.quote[k] != -1 or not g.is_verb(k):
-                continue
+            if k in qset or g.quote[k] != -1 or not g.is_verb(k) or g.children(k, "mark"):
+                continue  # (a subordinate clause, "until X said", is not an attribution)
             c = g.cue_of(k)
             s = g.subject(k)
             if c is not None:
                 offer(1 + _dist(g, k, inside) // 8, GrammarCue(k, c, s, "attached"))
             elif s is not None and g.dep(k) in ("parataxis", "ccomp", "conj", "advcl") and \
-                    _right_after(g, k, inside):
+                    _frame(g, qi, k, inside):
                 # “…,” Trump shot back: any verb right after the quote with a subject
                 offer(10, GrammarCue(k, g.particle(k), s, "attached"))
+    if best is not None and best[1].subject is None and best[1].verb is not None and best[1].verb > inside[-1]:
+        s = name_after(g, qi, inside, best[1].verb)
+        if s is not None:
+            best[1].subject = s
     return best[1] if best else None
 
 
@@ -317,9 +324,31 @@ def _dist(g: Grammar, k: int, inside: list[int]) -> int:
     return min(abs(k - inside[0]), abs(k - inside[-1]))
 
 
-def _right_after(g: Grammar, k: int, inside: list[int]) -> bool:
-    """Verb k follows the quote's closing mark within a few tokens of the same sentence."""
-    return 0 < k - inside[-1] <= 6 and not any(g.text(j) in ".;" for j in range(inside[-1] + 1, k))
+def _frame(g: Grammar, qi: int, k: int, inside: list[int]) -> bool:
+    """Verb k is in the attribution frame of a quote ending a clause (“…,” X said / “…?” asked X): it
+    follows the closing mark within a few tokens of the same sentence."""
+    sp = g.doc.spans[qi]
+    if sp.close_pos is None or g.body[sp.start:sp.end].rstrip()[-1:] not in ",!?":
+        return False
+    return 0 < k - inside[-1] <= 6 and not any(g.text(j) in ".;:" or g.quote[j] != -1
+                                               for j in range(inside[-1] + 1, k))
+
+
+def name_after(g: Grammar, qi: int, inside: list[int], cue: int) -> int | None:
+    """“…,” Nate Silver, the polling guru who founded X, tweeted: when the parse gives the cue no subject,
+    a name right after the quote's closing mark (and its comma), before the cue."""
+    j = inside[-1] + 1
+    if j < len(g) and g.text(j) == ",":
+        j += 1
+    if j >= len(g) or j >= cue or g.quote[j] != -1 or g.ent[j] == -1:
+        return None
+    ent = g.doc.ents[g.ent[j]]
+    if ent.label not in ("PERSON", "ORG") or g.toks[j].start != ent.start:
+        return None
+    k = j
+    while k + 1 < len(g) and g.ent[k + 1] == g.ent[j]:
+        k += 1
+    return k
 
 
 def according_to(g: Grammar, a: int, b: int) -> int | None:
@@ -334,4 +363,36 @@ def according_to(g: Grammar, a: int, b: int) -> int | None:
                 objs = g.children(i + 1, "pobj")
                 if objs:
                     return objs[0]
+    return None
+
+
+def intro_cue(g: Grammar, colon: int) -> GrammarCue | None:
+    """A clause ending in a colon that introduces a quote ("Cruz continued:", "the headline reads:",
+    "Politico reveals a few facts:"): its verb and subject. ``colon`` is the colon's parse token."""
+    if colon < 0 or g.text(colon) != ":":
+        return None
+    v = g.head(colon)
+    for _ in range(4):
+        if g.is_verb(v) or g.head(v) == v:
+            break
+        v = g.head(v)
+    if not g.is_verb(v) or g.quote[v] != -1:
+        return None
+    s = g.subject(v)
+    if s is None:
+        return None
+    return GrammarCue(v, g.cue_of(v), s, "intro")
+
+
+def turn_speaker(g: Grammar, colon: int, sent_first: int) -> int | None:
+    """"Clinton: “…”": a name alone before a colon that opens the quote's sentence; its head token."""
+    if colon < 0 or g.text(colon) != ":" or not 0 < colon - sent_first <= 5:
+        return None
+    ents = {g.ent[i] for i in range(sent_first, colon)}
+    if len(ents) == 1 and -1 not in ents:
+        ei = next(iter(ents))
+        if g.doc.ents[ei].label in ("PERSON", "ORG"):
+            return colon - 1
+    if colon - sent_first <= 3 and all(g.tag(i) in ("NNP", "NNPS") for i in range(sent_first, colon)):
+        return colon - 1
     return None

@@ -15,7 +15,9 @@ from typing import Sequence
 
 from newsdesk.entities.mentions import CleanSpan, normalize_for_quotes
 from newsdesk.lexicon import FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, SO_CALLED, TITLE_CONTEXT
-from newsdesk.quotes.attribution import according_to, cue_before, grammar_cue, post_quote, subject_of_cue
+from newsdesk.quotes.attribution import (
+    according_to, cue_before, grammar_cue, intro_cue, post_quote, subject_of_cue, turn_speaker,
+)
 from newsdesk.quotes.grammar import Grammar
 from newsdesk.quotes.marks import ALL_MARKS, find_quote_spans, paragraphs
 from newsdesk.quotes.phrases import cue_at, is_cap_name_tok, main_subject, np_starting_at
@@ -73,6 +75,9 @@ def _extract(body: str, lang: str, ents: list, parse: list | None = None) -> lis
     if not body or not any(c in ALL_MARKS or c == "‘" for c in body):
         return []
     spans = find_quote_spans(body, lang)
+    if any(body[s.open_pos] != "‘" for s in spans):
+        # an article that quotes with double marks uses single ones for headlines and nested quotes only
+        spans = [s for s in spans if body[s.open_pos] != "‘"]
     if not spans:
         return []
     clean_ents = []
@@ -257,6 +262,10 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 if gc.cue in NAMING_CUES and gc.subject is None:
                     naming_without_agent = True
         if speaker is None:
+            s, c = _introduced(doc, g, qi, qa, si, sa, last_speakers)
+            if s is not None:
+                speaker, cue, attribution = s, c, s.attribution
+        if speaker is None:
             a = g.at(toks[sa].start)
             b = g.at(toks[sb - 1].start) + 1
             src = according_to(g, a, b) if a >= 0 and b > 0 else None
@@ -304,6 +313,41 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         "_para_initial": qa == doc.sents[si][0] and (si == 0 or doc.sents[si - 1][2] != doc.sents[si][2]),
     }
     return row
+
+
+def _introduced(doc: Doc, g: Grammar, qi: int, qa: int, si: int, sa: int, last_speakers):
+    """A quote after a colon: "NAME: “…”", "X continued: “…”", or a paragraph opening with the quote after
+    one ending in a colon. (speaker, cue) or (None, None)."""
+    toks = doc.toks
+    sp = doc.spans[qi]
+    colon = None
+    if qa - 1 >= sa and toks[qa - 1].text == ":" and toks[qa - 1].quote == -1:
+        colon = qa - 1
+    elif qa == sa and sa > 0 and toks[sa - 1].text == ":" and toks[sa - 1].quote == -1 and \
+            doc.sents[si - 1][2] == doc.sents[si][2] - 1:
+        colon = sa - 1
+    if colon is None:
+        return None, None
+    c = g.at(toks[colon].start)
+    if c < 0:
+        return None, None
+    if colon >= sa:
+        head = turn_speaker(g, c, g.at(toks[sa].start))
+        if head is not None:
+            ph = g.phrase(head)
+            s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers) if ph else None
+            if s is not None and s.name:
+                return s, None
+    gc = intro_cue(g, c)
+    if gc is None:
+        return None, None
+    ph = g.phrase(gc.subject)
+    if ph is None or (gc.cue is None and ph.kind != "name"):
+        return None, None
+    s = resolve_phrase(doc, g, ph, toks[colon].sent, sp.start, last_speakers)
+    if s is None or not s.name:
+        return None, None
+    return s, gc.cue or g.particle(gc.verb)
 
 
 def _surface(doc: Doc, qi: int, qa: int, qb: int, si: int, sa: int, sb: int, prev_in_sent, last_speakers,

@@ -18,15 +18,12 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from newsdesk.lexicon import CUES, SPEECH_VERBS
+from newsdesk.lexicon import CUE_VERBS, CUES, SPEECH_VERBS
 from newsdesk.quotes.marks import ALL_MARKS
 
 __all__ = ["wants_parse", "Grammar", "Phrase"]
 
 _QUOTE_CHARS = frozenset(ALL_MARKS | {"‘"})
-_WORD = re.compile(r"[a-z]+")
-#: words whose presence makes a paragraph worth parsing (cue verbs, speech verbs, "according")
-_PARSE_WORDS = frozenset(CUES) | SPEECH_VERBS | {"according"}
 _TURN = re.compile(r"^\s*(?:[A-Z][A-Z.'’\- ]{0,40}[A-Z.]|Q|A)\s*:\s")
 
 
@@ -37,6 +34,36 @@ def wants_parse(paragraph: str) -> bool:
         return True
     tail = paragraph.rstrip()
     return tail.endswith(":") or bool(_TURN.match(paragraph))
+
+
+#: every form of the cue verbs (nouns too: the parse tells a verb) -> the cue stored
+_CUE_FORMS = {f: canon for canon, forms in CUE_VERBS.items() for f in forms} | dict(CUES)
+
+
+def _bases(w: str) -> set[str]:
+    """The base forms an inflected English verb may come from ("snapped" -> "snap", "argues" -> "argue")."""
+    out = {w}
+    if w.endswith("s"):
+        out |= {w[:-1], w[:-2]}
+    if w.endswith(("ied", "ies")):
+        out.add(w[:-3] + "y")
+    if w.endswith("ed"):
+        out |= {w[:-2], w[:-1]}
+        if len(w) > 4 and w[-3] == w[-4]:
+            out.add(w[:-3])
+    if w.endswith("ing"):
+        out |= {w[:-3], w[:-3] + "e"}
+        if len(w) > 5 and w[-4] == w[-5]:
+            out.add(w[:-4])
+    return out
+
+
+def speech_cue(word: str) -> str | None:
+    """The cue stored for a verb of saying ("says" -> "said"; "questioning" as written), else None."""
+    w = word.lower()
+    if w in _CUE_FORMS:
+        return _CUE_FORMS[w]
+    return w if _bases(w) & SPEECH_VERBS else None
 
 
 #: dependency labels of a verb's subject
@@ -155,13 +182,13 @@ class Grammar:
 
     # ------------------------------------------------------------------------------------- reading
     def cue_of(self, i: int) -> str | None:
-        """The cue stored for verb i ("said" for "says"), or None when it is not a speech verb."""
-        w = self.lower(i)
-        if w in CUES:
-            return CUES[w]
-        if w in SPEECH_VERBS:
-            return w
-        return None
+        """The cue stored for verb i ("said" for "says"), or None when it is not a verb of saying."""
+        if not self.is_verb(i):
+            return None
+        c = speech_cue(self.lower(i))
+        if c is not None and c == self.lower(i) and self.children(i, "prt"):
+            c = self.particle(i)  # "shot back", "pointed out", "fired back"
+        return c
 
     def particle(self, i: int) -> str:
         """A phrasal verb's particle ("shot back", "pointed out"): the verb with it, else the verb."""
@@ -180,7 +207,8 @@ class Grammar:
         passive = False
         for k in self.kids[v]:
             d = self.toks[k].dep
-            if d == "nsubj" or d == "csubj":
+            if d == "nsubj" or d == "csubj" or (d == "nsubjpass" and depth > 0):
+                # (a participle hanging from a passive takes its subject: "X was booed after telling")
                 if self.lower(k) in ("who", "that", "which") and self.toks[v].dep == "relcl":
                     return self.toks[v].head
                 return k
@@ -196,12 +224,40 @@ class Grammar:
         h = self.toks[v].head
         if h == v:
             return None
+        if d == "acl" and self.toks[h].tag in _NOUN_TAGS and self.toks[h].dep in ("dobj", "pobj") and \
+                self.is_verb(self.toks[h].head):
+            # "Trump issued a statement saying", "emailed supporters saying": the issuer speaks
+            s = self.subject(self.toks[h].head, depth + 1)
+            if s is not None:
+                return s
         if d == "relcl" or (d == "acl" and self.toks[h].tag in _NOUN_TAGS):
             return h
-        if d in ("conj", "xcomp", "advcl", "pcomp") and self.is_verb(h):
+        if self.quote[h] != -1 and self.quote[v] == -1:
+            # "“…,” adding, “…”": a participle the parser hung from the previous quote takes the subject
+            # of the verb that quote hangs from
+            gov = self.governor(self.quote[h])
+            return self.subject(gov, depth + 1) if gov is not None else None
+        if d == "xcomp" and self.is_verb(h):
+            objs = self.children(h, "dobj")
+            if objs and objs[0] < v:
+                return objs[0]  # "prompted X to state": the object speaks
             return self.subject(h, depth + 1)
-        if d in ("prep",) and self.is_verb(h):
+        if d in ("conj", "advcl", "pcomp", "prep") and self.is_verb(h):
             return self.subject(h, depth + 1)
+        return None
+
+    def governor(self, qi: int) -> int | None:
+        """The verb outside quote qi that one of its tokens hangs from (the nearest), or None."""
+        for i, q in enumerate(self.quote):
+            if q != qi:
+                continue
+            h = self.toks[i].head
+            if self.quote[h] == -1 and h != i:
+                for v in [h, *self.ancestors(h)]:
+                    if self.quote[v] != -1:
+                        break
+                    if self.is_verb(v):
+                        return v
         return None
 
     def sentence_subject(self, a: int, b: int) -> int | None:
