@@ -245,6 +245,7 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
 
     # 0. the parse: the verb the quote hangs from (or that hangs from it) and its subject or agent
     naming_without_agent = False
+    governed = in_predicate = False
     if parsed:
         gc = grammar_cue(g, qi)
         if gc is not None:
@@ -255,10 +256,13 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                     "PERSON", "ORG", None))
                 if ph is not None and (gc.cue is not None or plain_ok and kind == "partial"):
                     s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers)
+                elif ph is not None and kind == "partial":
+                    in_predicate = True  # a phrase in someone's predicate: reported, not a title
             if s is not None and s.name:
                 speaker, cue, attribution = s, gc.cue or g.particle(gc.verb), s.attribution
             elif gc.cue is not None:
                 cue = gc.cue
+                governed = True
                 if gc.cue in NAMING_CUES and gc.subject is None:
                     naming_without_agent = True
         if speaker is None:
@@ -285,7 +289,8 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         attribution = speaker.attribution
 
     # ---- keep / drop
-    if speaker is None:
+    if speaker is None and not (governed and not naming_without_agent) and \
+            not (in_predicate and not_speech is None and not title_like):
         if not_speech is not None:
             return None
         if naming_without_agent and not full:
