@@ -273,7 +273,10 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
             best = (rank, gc)
 
     # 1. the quote hangs from a verb outside it (its nearest verb ancestor; a speech verb further up wins
-    #    over a plain verb: "X said the plan would be “a disaster”")
+    #    over a plain verb: "X said the plan would be “a disaster”"). A title in a circumstantial phrase
+    #    ("X said on NBC's “Meet the Press”") is not what was said.
+    sp = g.doc.spans[qi]
+    title = _title_like(g.body[sp.start:sp.end])
     for i in inside:
         h = g.head(i)
         if h in qset or h == i or g.quote[h] not in (-1,):
@@ -282,6 +285,8 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
         first_verb = None
         for depth, v in enumerate(chain):
             if g.quote[v] != -1:
+                break
+            if title and g.dep(v) == "prep" and g.lower(v) in CIRCUMSTANCE_PREPS:
                 break
             if not g.is_verb(v):
                 continue
@@ -315,9 +320,24 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
                 offer(10, GrammarCue(k, g.particle(k), s, "attached"))
     if best is not None and best[1].subject is None and best[1].verb is not None and best[1].verb > inside[-1]:
         s = name_after(g, qi, inside, best[1].verb)
+        if s is None and best[1].cue is not None and _frame(g, qi, best[1].verb, inside):
+            s = g.inverted_subject(best[1].verb)
         if s is not None:
             best[1].subject = s
     return best[1] if best else None
+
+
+#: prepositions of circumstance: a title under one of them names a show, a paper, an event
+CIRCUMSTANCE_PREPS = frozenset({"on", "at", "in", "during", "via", "through", "from", "before", "after", "for"})
+
+
+def _title_like(text: str) -> bool:
+    """Every longer word capitalised ("Meet the Press", "Sean Hannity Show"): a title or a name."""
+    words = re.findall(r"[^\W_][\w’'\-]*", text)
+    if not words or len(words) > 9:
+        return False
+    longer = [w for w in words if len(w) > 3] or words
+    return words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() for w in longer)
 
 
 def _dist(g: Grammar, k: int, inside: list[int]) -> int:
@@ -395,4 +415,21 @@ def turn_speaker(g: Grammar, colon: int, sent_first: int) -> int | None:
             return colon - 1
     if colon - sent_first <= 3 and all(g.tag(i) in ("NNP", "NNPS") for i in range(sent_first, colon)):
         return colon - 1
+    return None
+
+
+def sentence_cue(g: Grammar, a: int, b: int) -> GrammarCue | None:
+    """A sentence (parse tokens [a, b)) without quotes whose main verb is one of saying and has a subject:
+    the cue and subject of a quote standing alone right after it ("Howard continued his remarks. “…”")."""
+    if a < 0 or b <= a or any(g.quote[i] != -1 for i in range(a, b)):
+        return None
+    for i in range(a, b):
+        h = g.head(i)
+        if (h == i or not a <= h < b) and g.is_verb(i):
+            for v in [i] + [k for k in g.kids[i] if g.dep(k) == "conj" and g.is_verb(k)]:
+                c = g.cue_of(v)
+                s = g.subject(v)
+                if c is not None and s is not None and a <= s < b:
+                    return GrammarCue(v, c, s, "before")
+            return None
     return None

@@ -16,7 +16,7 @@ from typing import Sequence
 from newsdesk.entities.mentions import CleanSpan, normalize_for_quotes
 from newsdesk.lexicon import FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, SO_CALLED, TITLE_CONTEXT
 from newsdesk.quotes.attribution import (
-    according_to, cue_before, grammar_cue, intro_cue, post_quote, subject_of_cue, turn_speaker,
+    according_to, cue_before, grammar_cue, intro_cue, post_quote, sentence_cue, subject_of_cue, turn_speaker,
 )
 from newsdesk.quotes.grammar import Grammar
 from newsdesk.quotes.marks import ALL_MARKS, find_quote_spans, paragraphs
@@ -267,6 +267,9 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                     naming_without_agent = True
         if speaker is None:
             s, c = _introduced(doc, g, qi, qa, si, sa, last_speakers)
+            if s is None and full and qa == sa and cue is None and not any(
+                    cue_at(doc, k) for k in range(qb, sb)):
+                s, c = _said_before(doc, g, qi, si, last_speakers)
             if s is not None:
                 speaker, cue, attribution = s, c, s.attribution
         if speaker is None:
@@ -318,6 +321,25 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         "_para_initial": qa == doc.sents[si][0] and (si == 0 or doc.sents[si - 1][2] != doc.sents[si][2]),
     }
     return row
+
+
+def _said_before(doc: Doc, g: Grammar, qi: int, si: int, last_speakers):
+    """A quote opening its sentence with no cue, right after a sentence (same or previous paragraph) whose
+    main verb is one of saying: that verb's subject ("Lynch announced the lawsuit. “We are seeking …”")."""
+    if si == 0 or doc.sents[si - 1][2] < doc.sents[si][2] - 1:
+        return None, None
+    pa, pb, _p = doc.sents[si - 1]
+    if pb <= pa:
+        return None, None
+    a, b = g.at(doc.toks[pa].start), g.at(doc.toks[pb - 1].start) + 1
+    gc = sentence_cue(g, a, b)
+    if gc is None:
+        return None, None
+    ph = g.phrase(gc.subject)
+    if ph is None:
+        return None, None
+    s = resolve_phrase(doc, g, ph, si - 1, doc.spans[qi].start, last_speakers)
+    return (s, gc.cue) if s is not None and s.name else (None, None)
 
 
 def _introduced(doc: Doc, g: Grammar, qi: int, qa: int, si: int, sa: int, last_speakers):

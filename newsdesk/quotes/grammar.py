@@ -242,8 +242,17 @@ class Grammar:
             if objs and objs[0] < v:
                 return objs[0]  # "prompted X to state": the object speaks
             return self.subject(h, depth + 1)
-        if d in ("conj", "advcl", "pcomp", "prep") and self.is_verb(h):
+        if d in ("conj", "advcl", "pcomp", "prep", "dep") and self.is_verb(h):
             return self.subject(h, depth + 1)
+        return None
+
+    def inverted_subject(self, v: int) -> int | None:
+        """“…,” opined Cleveland's Plain Dealer: the noun after a verb of saying that the parser took for
+        its object (an inverted subject), when the verb has no subject."""
+        for k in self.kids[v]:
+            if k > v and self.toks[k].dep in ("dobj", "attr", "npadvmod", "oprd", "nsubjpass") and \
+                    self.toks[k].tag in _NOUN_TAGS and self.quote[k] == -1 and k - v <= 8:
+                return k
         return None
 
     def governor(self, qi: int) -> int | None:
