@@ -80,6 +80,8 @@ CUE_VERBS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {canon: tuple(forms) for canon, forms in _DATA["cue_verbs"].items()})
 #: verbs of saying read as cues only where the parse attaches them to a quote (stored as written)
 SPEECH_VERBS = words("speech_verbs")
+#: nouns of things said: a quote hanging from one belongs to its possessor
+SPEECH_NOUNS = words("speech_nouns")
 #: surface forms that are mostly nouns ("remarks"): not read as cues
 CUE_NOUNISH = words("cue_nounish")
 #: surface form read as a cue verb -> the cue stored in the quotes table ("says" is read although nounish)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from newsdesk.lexicon import (
     ABBREVIATIONS, AGENT_NOUNS, BE_FORMS, HONORIFICS, POST_ONLY_CUES, PREPOSITIONS, ROLE_NOUNS, SKIP_BEFORE_CUE,
+    SPEECH_NOUNS,
 )
 from newsdesk.quotes.grammar import Grammar
 from newsdesk.quotes.phrases import NounPhrase, cue_at, np_ending_at, np_starting_at, person_chunk
@@ -289,6 +290,12 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
             if title and g.dep(v) == "prep" and g.lower(v) in CIRCUMSTANCE_PREPS:
                 break
             if not g.is_verb(v):
+                if first_verb is None and g.lower(v) in SPEECH_NOUNS:
+                    owner = g.children(v, "poss")
+                    if owner and g.tag(owner[0]) not in ("PRP$", "WP$"):
+                        # "Clinton's broadside against “printing money”": the possessor said it
+                        # (unless a verb of saying further up reports it all)
+                        offer(15 + depth, GrammarCue(None, None, owner[0], "said_noun"))
                 continue
             if first_verb is None:
                 first_verb = v
@@ -399,6 +406,8 @@ def intro_cue(g: Grammar, colon: int) -> GrammarCue | None:
     if not g.is_verb(v) or g.quote[v] != -1:
         return None
     s = g.subject(v)
+    if s is None and g.cue_of(v) is not None:
+        s = g.inverted_subject(v)  # "Continued Stone: “…”"
     if s is None:
         return None
     return GrammarCue(v, g.cue_of(v), s, "intro")

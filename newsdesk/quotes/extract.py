@@ -253,13 +253,14 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
             if gc.subject is not None:
                 ph = g.phrase(gc.subject)
                 plain_ok = ph is not None and (ph.kind == "pronoun" or ph.kind == "name" and ph.label in (
-                    "PERSON", "ORG", None))
+                    "PERSON", "ORG", None)) or gc.how == "said_noun" and ph is not None and ph.kind == "name"
                 if ph is not None and (gc.cue is not None or plain_ok and kind == "partial"):
                     s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers)
                 elif ph is not None and kind == "partial":
                     in_predicate = True  # a phrase in someone's predicate: reported, not a title
             if s is not None and s.name:
-                speaker, cue, attribution = s, gc.cue or g.particle(gc.verb), s.attribution
+                speaker, cue, attribution = s, gc.cue or (g.particle(gc.verb) if gc.verb is not None else None), \
+                    s.attribution
             elif gc.cue is not None:
                 cue = gc.cue
                 governed = True
