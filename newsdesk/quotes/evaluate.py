@@ -1,7 +1,8 @@
 """Scoring the quote extractor against annotated articles (the dev set and the five seeds' gold).
 
 Owns reading the annotations (``tests/fixtures/quotes_dev/*.txt`` + ``.json``; ``seeds_gold.json``), the
-NER the annotations were scored with (:func:`ner_ents`: the full English model per paragraph), the text and
+NER the annotations were scored with (:func:`ner_ents`: the full English model per paragraph; :func:`analysed`:
+NER and the parse as the enrich step computes them), the text and
 speaker matching (:func:`norm_text`, :func:`norm_speaker`) and the counts (:func:`score_article`). Used by
 ``bench/eval_quotes.py`` and the quote tests; not by the pipeline.
 """
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from newsdesk.spans import EntitySpan
 
-__all__ = ["load_seeds", "load_dev", "seed_body", "ner_ents", "norm_text", "norm_speaker", "score_article"]
+__all__ = ["load_seeds", "load_dev", "seed_body", "ner_ents", "analysed", "norm_text", "norm_speaker",
+           "score_article"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,6 +40,18 @@ def ner_ents(body: str, language: str = "en") -> list[EntitySpan]:
         for e in doc.ents:
             out.append(EntitySpan(off + e.start_char, off + e.end_char, e.label_, e.text))
     return out
+
+
+def analysed(body: str, language: str = "en") -> tuple[list, list]:
+    """(NER spans, parse) of a body exactly as the enrich step computes them: NER on every paragraph, the
+    parse on the paragraphs :func:`~newsdesk.quotes.grammar.wants_parse` accepts; nothing off English."""
+    if language != "en":
+        return [], []
+    from newsdesk.enrich import nlp as enrich_nlp
+    from newsdesk.entities.ner import analyse
+    from newsdesk.quotes.grammar import wants_parse
+
+    return analyse(enrich_nlp(), [body], wants_parse)[0]
 
 
 def norm_text(s: str) -> str:

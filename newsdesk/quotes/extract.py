@@ -254,9 +254,11 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 ph = g.phrase(gc.subject)
                 plain_ok = ph is not None and (ph.kind == "pronoun" or ph.kind == "name" and ph.label in (
                     "PERSON", "ORG", None)) or gc.how == "said_noun" and ph is not None and ph.kind == "name"
-                if ph is not None and (gc.cue is not None or plain_ok and kind == "partial"):
+                hedged = gc.cue is None and gc.verb is not None and g.hedged(gc.verb)
+                if ph is not None and (gc.cue is not None or plain_ok and kind == "partial" and not hedged
+                                       and not _according_to_in(g, toks, sa, sb)):
                     s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers)
-                elif ph is not None and kind == "partial":
+                elif ph is not None and kind == "partial" and not hedged:
                     in_predicate = True  # a phrase in someone's predicate: reported, not a title
             if s is not None and s.name:
                 speaker, cue, attribution = s, gc.cue or (g.particle(gc.verb) if gc.verb is not None else None), \
@@ -322,6 +324,11 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         "_para_initial": qa == doc.sents[si][0] and (si == 0 or doc.sents[si - 1][2] != doc.sents[si][2]),
     }
     return row
+
+
+def _according_to_in(g: Grammar, toks, sa: int, sb: int) -> bool:
+    a, b = g.at(toks[sa].start), g.at(toks[sb - 1].start) + 1
+    return a >= 0 and b > 0 and according_to(g, a, b) is not None
 
 
 def _said_before(doc: Doc, g: Grammar, qi: int, si: int, last_speakers):

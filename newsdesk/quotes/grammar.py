@@ -154,6 +154,10 @@ class Grammar:
     def head(self, i: int) -> int:
         return self.toks[i].head
 
+    def hedged(self, v: int) -> bool:
+        """A verb under a modal or a condition ("will interpret", "if X interprets"): not a report."""
+        return any(self.toks[k].tag == "MD" or self.toks[k].dep == "mark" for k in self.kids[v])
+
     def is_verb(self, i: int) -> bool:
         return self.toks[i].tag.startswith("VB") or (self.toks[i].tag == "MD")
 
@@ -224,12 +228,15 @@ class Grammar:
         h = self.toks[v].head
         if h == v:
             return None
-        if d == "acl" and self.toks[h].tag in _NOUN_TAGS and self.toks[h].dep in ("dobj", "pobj") and \
-                self.is_verb(self.toks[h].head):
-            # "Trump issued a statement saying", "emailed supporters saying": the issuer speaks
-            s = self.subject(self.toks[h].head, depth + 1)
-            if s is not None:
-                return s
+        if d == "acl" and self.toks[h].tag in _NOUN_TAGS and self.toks[h].dep in ("dobj", "pobj", "appos"):
+            # "Trump issued a statement saying", "emailed supporters saying", "published an article in a
+            # newspaper thanking": the one who issued it speaks
+            for a in self.ancestors(h, 4):
+                if self.is_verb(a):
+                    s = self.subject(a, depth + 1)
+                    if s is not None and self.quote[s] == -1:
+                        return s
+                    break
         if d == "relcl" or (d == "acl" and self.toks[h].tag in _NOUN_TAGS):
             return h
         if self.quote[h] != -1 and self.quote[v] == -1:
@@ -297,12 +304,23 @@ class Grammar:
             if ent.label in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC") and not (
                     ent.label == "NORP" and t.tag not in ("NNP", "NNPS")):
                 return Phrase("name", ent.start, ent.end, s, ent.label, e)
-        # a description whose apposition or compound is a person: "the home secretary, Yvette Cooper"
-        for k in self.children(s, "appos"):
-            ek = self.ent[k]
-            if ek != -1 and doc.ents[ek].label == "PERSON" and self.quote[k] == -1:
-                ent = doc.ents[ek]
-                return Phrase("name", ent.start, ent.end, k, ent.label, ek)
+            if ent.label in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
+                return None
+        # a description whose apposition names it: "the home secretary, Yvette Cooper", "the Russian state
+        # news agency TASS"
+        for k in self.kids[s]:
+            if k > s and self.toks[k].dep in ("appos", "compound", "npadvmod") or \
+                    k < s and self.toks[k].dep == "appos":
+                ek = self.ent[k]
+                if ek != -1 and doc.ents[ek].label in ("PERSON", "ORG") and self.quote[k] == -1:
+                    ent = doc.ents[ek]
+                    return Phrase("name", ent.start, ent.end, k, ent.label, ek)
+        if s + 1 < len(toks) and self.ent[s + 1] != -1 and self.quote[s + 1] == -1 and \
+                doc.ents[self.ent[s + 1]].label in ("PERSON", "ORG") and \
+                doc.ents[self.ent[s + 1]].start == toks[s + 1].start and t.tag in _NOUN_TAGS:
+            # "the Russian state news agency TASS", "his spokesman Dmitry Peskov": the name that follows
+            ent = doc.ents[self.ent[s + 1]]
+            return Phrase("name", ent.start, ent.end, s + 1, ent.label, self.ent[s + 1])
         if t.tag in ("NNP", "NNPS") and self.lower(s) not in ("campaign",):
             # a run of proper nouns the NER missed: "Trump" untagged, "Sen. Jones"
             a = s

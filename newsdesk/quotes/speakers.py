@@ -118,13 +118,13 @@ def _detector():
 
 @functools.lru_cache(maxsize=4096)
 def first_name_gender(first: str) -> str | None:
-    """'f' / 'm' when the gender-guesser dictionary says a first name is (mostly) female / male, else None
-    (unknown, androgynous, an initial)."""
+    """'f' / 'm' when the gender-guesser dictionary says a first name is female / male, else None (unknown,
+    androgynous, an initial, or only "mostly" one: "Kim", "Bernie" and "Kelly" are mostly female there)."""
     w = first.strip(".’'")
     if len(w) < 2 or not w[:1].isupper():
         return None
     g = _detector().get_gender(w)
-    return "f" if g in ("female", "mostly_female") else "m" if g in ("male", "mostly_male") else None
+    return "f" if g == "female" else "m" if g == "male" else None
 
 
 def gender_of(doc: Doc, canon: str, hon: str | None) -> str | None:
