@@ -98,15 +98,27 @@ def load_dev(dev_dir: Path) -> list[tuple[str, str, dict]]:
     return out
 
 
+def _named(row: dict) -> dict:
+    """A row as the annotations see speakers: they name speakers only, so a description ("a senior
+    official") counts as no speaker and a description resolved to a name ("the French president") as that
+    name (``speaker_ref``)."""
+    if row.get("attribution") == "description":
+        return {**row, "speaker": None}
+    if row.get("speaker_ref"):
+        return {**row, "speaker": row["speaker_ref"]}
+    return row
+
+
 def score_article(rows, required, optional=()) -> tuple[dict, list[str]]:
     """Counts (tp, fp, fn, spk_ok, spk_n, spk_wrong_opt, kind_ok, kind_n) of one article, and its errors.
+    Speakers are compared as the annotations name them (:func:`_named`).
 
     ``required`` quotes count as hits or misses; ``optional`` ones neither count as hits nor as false
     positives, but a found optional quote with the wrong speaker counts in ``spk_wrong_opt``.
     """
     found = {}
     for r in rows:
-        found.setdefault(norm_text(r["text"]), r)
+        found.setdefault(norm_text(r["text"]), _named(r))
     req = {norm_text(q["text"]): q for q in required}
     opt = {norm_text(q["text"]): q for q in optional}
     c = dict(tp=0, fp=0, fn=0, spk_ok=0, spk_n=0, spk_wrong_opt=0, kind_ok=0, kind_n=0)

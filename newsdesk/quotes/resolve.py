@@ -252,9 +252,8 @@ def resolve_phrase(doc: Doc, g: Grammar, ph: Phrase, si: int, q_char: int,
             head in ORG_ROLE_NOUNS:
         np = NounPhrase("role", text, None, a, b, role_words=words)
         found = _resolve_role(doc, np, q_char)
-        if found is not None and found.name and found.name.lower() != text.lower() and \
-                name_key(found.name) not in name_key(text):
-            ref = found.name
+        if found is not None and found.name and found.name.lower() != text.lower():
+            ref = found.name  # a person or organisation named earlier, or the name the phrase is
     return Speaker(text, "ORG" if head in ORG_ROLE_NOUNS else None, "role" if ref else "description",
                    mention=(ph.start, ph.end), ref=ref)
 
