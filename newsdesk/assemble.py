@@ -155,12 +155,14 @@ def _quote_rows(plan: Plan, enriched: Enriched, mentions_by_article: Mapping[str
     for p in plan.kept:
         for q in enriched.quotes.get(p.article_id, []):
             speaker = q.get("speaker")
+            named = q.get("speaker_ref") or speaker  # a description links to the name it stands for
+            linked = link_speaker(named, p.article_id, mentions_by_article.get(p.article_id, []), entities) \
+                if named and q.get("attribution") != "description" else None
             rows.append({
                 "quote_id": short_hash(p.article_id, str(q["start"]), str(q["end"])),
                 "article_id": p.article_id, "text": q["text"], "speaker": speaker,
-                "speaker_entity_id": link_speaker(speaker, p.article_id,
-                                                  mentions_by_article.get(p.article_id, []), entities)
-                if speaker else None,
+                "speaker_entity_id": linked,
+                "speaker_start": q.get("speaker_start"), "speaker_end": q.get("speaker_end"),
                 "cue": q.get("cue"), "start": q["start"], "end": q["end"], "kind": q["kind"],
                 "attribution": q.get("attribution") or "none"})
     rows.sort(key=lambda r: (r["article_id"], r["start"], r["end"]))

@@ -307,7 +307,7 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
                 break
         if first_verb is not None and g.cue_of(first_verb) is None:
             s = g.subject(first_verb)
-            if s is not None and _frame(g, qi, first_verb, inside):
+            if s is not None and s > inside[-1] and _frame(g, qi, first_verb, inside):
                 # “…!” beamed X / “…,” X beamed: any verb in the attribution frame is one of saying
                 offer(10, GrammarCue(first_verb, g.particle(first_verb), s, "governs"))
             elif s is not None:
@@ -321,7 +321,7 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
             s = g.subject(k)
             if c is not None:
                 offer(1 + _dist(g, k, inside) // 8, GrammarCue(k, c, s, "attached"))
-            elif s is not None and g.dep(k) in ("parataxis", "ccomp", "conj", "advcl") and \
+            elif s is not None and s > inside[-1] and g.dep(k) in ("parataxis", "ccomp", "conj", "advcl") and \
                     _frame(g, qi, k, inside):
                 # “…,” Trump shot back: any verb right after the quote with a subject
                 offer(10, GrammarCue(k, g.particle(k), s, "attached"))

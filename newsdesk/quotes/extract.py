@@ -14,7 +14,9 @@ from collections import defaultdict
 from typing import Sequence
 
 from newsdesk.entities.mentions import CleanSpan, normalize_for_quotes
-from newsdesk.lexicon import FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, SO_CALLED, TITLE_CONTEXT
+from newsdesk.lexicon import (
+    AGENT_NOUNS, FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT,
+)
 from newsdesk.quotes.attribution import (
     according_to, cue_before, grammar_cue, intro_cue, post_quote, sentence_cue, subject_of_cue, turn_speaker,
 )
@@ -245,7 +247,7 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
 
     # 0. the parse: the verb the quote hangs from (or that hangs from it) and its subject or agent
     naming_without_agent = False
-    governed = in_predicate = False
+    governed = in_predicate = plain = False
     if parsed:
         gc = grammar_cue(g, qi)
         if gc is not None:
@@ -258,11 +260,12 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 if ph is not None and (gc.cue is not None or plain_ok and kind == "partial" and not hedged
                                        and not _according_to_in(g, toks, sa, sb)):
                     s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers)
-                elif ph is not None and kind == "partial" and not hedged:
+                elif ph is not None and kind == "partial" and not hedged and _someone(g, ph):
                     in_predicate = True  # a phrase in someone's predicate: reported, not a title
             if s is not None and s.name:
                 speaker, cue, attribution = s, gc.cue or (g.particle(gc.verb) if gc.verb is not None else None), \
                     s.attribution
+                plain = gc.cue is None
             elif gc.cue is not None:
                 cue = gc.cue
                 governed = True
@@ -295,6 +298,8 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         attribution = speaker.attribution
 
     # ---- keep / drop
+    if not_speech is not None and plain:
+        return None  # a name or title in someone's predicate ("X, once known as “…”, led"): not speech
     if speaker is None and not (governed and not naming_without_agent) and \
             not (in_predicate and not_speech is None and not title_like):
         if not_speech is not None:
@@ -324,6 +329,16 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         "_para_initial": qa == doc.sents[si][0] and (si == 0 or doc.sents[si - 1][2] != doc.sents[si][2]),
     }
     return row
+
+
+def _someone(g: Grammar, ph) -> bool:
+    """A phrase that can say things: a name, a pronoun, or a description headed by a person, a group or
+    an organisation ("the former pollster", "critics", "the campaign")."""
+    if ph.kind != "description":
+        return True
+    head = g.lower(ph.head)
+    return head in ROLE_NOUNS or head in AGENT_NOUNS or head.rstrip("s") in ROLE_NOUNS or \
+        head.endswith(("er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ent", "ents"))
 
 
 def _according_to_in(g: Grammar, toks, sa: int, sb: int) -> bool:

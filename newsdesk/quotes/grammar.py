@@ -187,8 +187,8 @@ class Grammar:
     # ------------------------------------------------------------------------------------- reading
     def cue_of(self, i: int) -> str | None:
         """The cue stored for verb i ("said" for "says"), or None when it is not a verb of saying."""
-        if not self.is_verb(i):
-            return None
+        if not self.is_verb(i) or (i >= 2 and self.lower(i - 2) == "so" and self.text(i - 1) == "-"):
+            return None  # ("so-called" is no verb of saying)
         c = speech_cue(self.lower(i))
         if c is not None and c == self.lower(i) and self.children(i, "prt"):
             c = self.particle(i)  # "shot back", "pointed out", "fired back"
@@ -249,9 +249,28 @@ class Grammar:
             if objs and objs[0] < v:
                 return objs[0]  # "prompted X to state": the object speaks
             return self.subject(h, depth + 1)
+        if d == "conj" and self.cue_of(v) is not None and self.cue_of(h) is None and \
+                self.toks[h].dep == "ccomp" and self.cue_of(self.toks[h].head) is not None:
+            # "X said A had happened and promised B": a verb of saying joined to the reported clause is
+            # joined to the verb reporting it
+            return self.subject(self.toks[h].head, depth + 1)
         if d in ("conj", "advcl", "pcomp", "prep", "dep") and self.is_verb(h):
             return self.subject(h, depth + 1)
         return None
+
+    def dateline(self, i: int) -> bool:
+        """Token i is in a dateline ("SEOUL, South Korea (AP) —", "WASHINGTON —"): capitals opening the
+        paragraph before a dash."""
+        a = i
+        body = self.body
+        while a > 0 and body[self.toks[a - 1].end:self.toks[a].start].count("\n") == 0 and i - a < 10:
+            a -= 1
+        if not self.text(a).isupper() or len(self.text(a)) < 2:
+            return False
+        for k in range(a, min(len(self.toks), a + 12)):
+            if self.text(k) in ("—", "–", "-", "--") and k > i:
+                return True
+        return False
 
     def inverted_subject(self, v: int) -> int | None:
         """“…,” opined Cleveland's Plain Dealer: the noun after a verb of saying that the parser took for
@@ -296,6 +315,8 @@ class Grammar:
         if self.quote[s] != -1:
             return None
         t = toks[s]
+        if self.dateline(s):
+            return None
         if t.tag in _PRONOUN_TAGS or self.lower(s) in ("who",):
             return Phrase("pronoun", t.start, t.end, s)
         e = self.ent[s]

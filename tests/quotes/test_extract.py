@@ -43,10 +43,10 @@ def test_seed_rows_shape(run):
         rows = run(body, gold["language"])
         assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
         for r in rows:
-            assert set(r) == {"text", "start", "end", "kind", "speaker", "cue", "attribution"}
+            assert set(r) == ROW_KEYS
             assert r["kind"] in ("full", "partial")
-            assert r["attribution"] in ("explicit", "pronoun", "role", "continuation",
-                                        "according_to", "none")
+            assert r["attribution"] in ("explicit", "pronoun", "role", "description", "continuation",
+                                        "according_to", "transcript", "none")
             assert (r["speaker"] is None) == (r["attribution"] == "none")
 
 
@@ -100,7 +100,7 @@ def test_continuation_sentence_and_paragraph(run):
 
 
 def test_scare_quotes_titles_nicknames_left_out(run):
-    body = ("Russia calls its invasion a “special military operation.” The so-called “peace plan” failed.\n\n"
+    body = ("Russia’s invasion was a “special military operation.” The so-called “peace plan” failed.\n\n"
             "It is unclear if Pyongyang will interpret the war as “aggression” under the pact.\n\n"
             "John Bolton published a memoir, “The Room Where It Happened,” last year. "
             "Israel named its campaign “Operation Iron Swords.”\n\n"
@@ -120,7 +120,8 @@ def test_empty_and_trivial_inputs():
     assert extract_quotes(None, None, None) == []  # type: ignore[arg-type]
 
 
-ROW_KEYS = {"text", "start", "end", "kind", "speaker", "cue", "attribution"}
+ROW_KEYS = {"text", "start", "end", "kind", "speaker", "cue", "attribution", "speaker_start", "speaker_end",
+            "speaker_ref"}
 ATTRIBUTIONS = {"explicit", "pronoun", "role", "continuation", "according_to", "none"}
 
 
