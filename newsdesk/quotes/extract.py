@@ -27,6 +27,7 @@ from newsdesk.quotes.resolve import resolve_np, resolve_phrase
 from newsdesk.names import name_key
 from newsdesk.quotes.speakers import Speaker, collect_names
 from newsdesk.quotes.text import Doc, quote_tok_range, split_sentences, tokenize
+from newsdesk.quotes.turns import find_turns, maybe_transcript
 
 __all__ = ["extract_quotes"]
 
@@ -74,14 +75,22 @@ def extract_quotes(body: str | None, language: str | None, ents: Sequence = (), 
 
 
 def _extract(body: str, lang: str, ents: list, parse: list | None = None) -> list[dict]:
-    if not body or not any(c in ALL_MARKS or c == "‘" for c in body):
+    if not body:
         return []
-    spans = find_quote_spans(body, lang)
+    spans = find_quote_spans(body, lang) if any(c in ALL_MARKS or c == "‘" for c in body) else []
     if any(body[s.open_pos] != "‘" for s in spans):
         # an article that quotes with double marks uses single ones for headlines and nested quotes only
         spans = [s for s in spans if body[s.open_pos] != "‘"]
-    if not spans:
+    if not spans and not maybe_transcript(body):
         return []
+    doc = _article(body, lang, ents, spans)
+    rows = _extract_spans(doc, parse) if spans else []
+    turns = find_turns(doc, spans)
+    return sorted(rows + turns, key=lambda r: r["start"]) if turns else rows
+
+
+def _article(body: str, lang: str, ents: list, spans: list) -> Doc:
+    """The rules' view of the article: its entities cleaned, tokens, sentences and names."""
     clean_ents = []
     for e in ents:
         if isinstance(e, dict):
@@ -94,6 +103,11 @@ def _extract(body: str, lang: str, ents: list, parse: list | None = None) -> lis
     tokenize(doc)
     split_sentences(doc, paras)
     collect_names(doc)
+    return doc
+
+
+def _extract_spans(doc: Doc, parse: list | None) -> list[dict]:
+    body, lang, spans = doc.body, doc.lang, doc.spans
     if lang != "en":
         return _extract_foreign(doc)
     g = Grammar(doc, parse) if parse else None

@@ -190,13 +190,14 @@ class Grammar:
         if not self.is_verb(i) or (i >= 2 and self.lower(i - 2) == "so" and self.text(i - 1) == "-"):
             return None  # ("so-called" is no verb of saying)
         c = speech_cue(self.lower(i))
-        if c is not None and c == self.lower(i) and self.children(i, "prt"):
+        if c is not None and c == self.lower(i):
             c = self.particle(i)  # "shot back", "pointed out", "fired back"
         return c
 
     def particle(self, i: int) -> str:
         """A phrasal verb's particle ("shot back", "pointed out"): the verb with it, else the verb."""
-        prt = self.children(i, "prt")
+        prt = [k for k in self.kids[i] if k > i and (self.toks[k].dep == "prt" or self.toks[k].dep == "advmod"
+                                                     and self.lower(k) in ("back", "out", "up", "in"))]
         w = self.lower(i)
         return f"{w} {self.lower(prt[0])}" if prt else w
 
