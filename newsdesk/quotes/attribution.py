@@ -442,3 +442,18 @@ def sentence_cue(g: Grammar, a: int, b: int) -> GrammarCue | None:
                     return GrammarCue(v, c, s, "before")
             return None
     return None
+
+
+def speech_above(g: Grammar, qi: int) -> bool:
+    """A verb of saying among the quote's ancestors outside quotes ("X said the plan, which Y calls “…”,
+    failed"): the quoted words are inside reported speech."""
+    for i in quote_tokens(g, qi):
+        h = g.head(i)
+        if g.quote[h] == qi:
+            continue
+        for v in [h, *g.ancestors(h)]:
+            if g.quote[v] != -1:
+                break
+            if g.cue_of(v) is not None:
+                return True
+    return False

@@ -14,11 +14,10 @@ from collections import defaultdict
 from typing import Sequence
 
 from newsdesk.entities.mentions import CleanSpan, normalize_for_quotes
-from newsdesk.lexicon import (
-    AGENT_NOUNS, FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT,
-)
+from newsdesk.lexicon import FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, SO_CALLED, TITLE_CONTEXT
 from newsdesk.quotes.attribution import (
-    according_to, cue_before, grammar_cue, intro_cue, post_quote, sentence_cue, subject_of_cue, turn_speaker,
+    according_to, cue_before, grammar_cue, intro_cue, post_quote, sentence_cue, speech_above, subject_of_cue,
+    turn_speaker,
 )
 from newsdesk.quotes.grammar import Grammar
 from newsdesk.quotes.marks import ALL_MARKS, find_quote_spans, paragraphs
@@ -274,7 +273,7 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 if ph is not None and (gc.cue is not None or plain_ok and kind == "partial" and not hedged
                                        and not _according_to_in(g, toks, sa, sb)):
                     s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers)
-                elif ph is not None and kind == "partial" and not hedged and _someone(g, ph):
+                elif ph is not None and kind == "partial":
                     in_predicate = True  # a phrase in someone's predicate: reported, not a title
             if s is not None and s.name:
                 speaker, cue, attribution = s, gc.cue or (g.particle(gc.verb) if gc.verb is not None else None), \
@@ -285,6 +284,8 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 governed = True
                 if gc.cue in NAMING_CUES and gc.subject is None:
                     naming_without_agent = True
+        if gc is None or gc.cue is None:
+            governed = governed or speech_above(g, qi)
         if speaker is None:
             s, c = _introduced(doc, g, qi, qa, si, sa, last_speakers)
             if s is None and full and qa == sa and cue is None and not any(
@@ -343,16 +344,6 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         "_para_initial": qa == doc.sents[si][0] and (si == 0 or doc.sents[si - 1][2] != doc.sents[si][2]),
     }
     return row
-
-
-def _someone(g: Grammar, ph) -> bool:
-    """A phrase that can say things: a name, a pronoun, or a description headed by a person, a group or
-    an organisation ("the former pollster", "critics", "the campaign")."""
-    if ph.kind != "description":
-        return True
-    head = g.lower(ph.head)
-    return head in ROLE_NOUNS or head in AGENT_NOUNS or head.rstrip("s") in ROLE_NOUNS or \
-        head.endswith(("er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ent", "ents"))
 
 
 def _according_to_in(g: Grammar, toks, sa: int, sb: int) -> bool:

@@ -6,7 +6,7 @@ that has at least two such paragraphs (a transcript, not a lone "NOTE:"). A labe
 marks needed); paragraphs with quote marks of their own are left to the quote-mark rules. A name label is
 the speaker, in the fullest form the article gives ("TAPPER" -> "Jake Tapper"); "A" is the person the
 article says it interviews ("Q&A with X", "interview with X") when exactly one is named so; "Q" is the
-interviewer, left unnamed. Rows have ``attribution`` 'transcript' (or 'none' without a speaker).
+interviewer, left unnamed. Rows have ``attribution`` 'transcript' (the only one whose speaker may be null).
 """
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def find_turns(doc, spans) -> list[dict]:
             longer = [lb for _p, _l, _t, lb in labels if lb.split()[-len(label.split()):] == label.split()]
             speaker = _full_name(doc, max(longer, key=len))
         rows.append({"text": body[ts:text_end], "start": ts, "end": text_end, "kind": "full",
-                     "speaker": speaker, "cue": None, "attribution": "transcript" if speaker else "none",
+                     "speaker": speaker, "cue": None, "attribution": "transcript",
                      "speaker_start": ls if speaker else None, "speaker_end": le if speaker else None,
                      "speaker_ref": None})
     return rows
