@@ -2,7 +2,8 @@
 
 NER runs once per article and serves both the entity step and the quote step's speaker search; the
 dependency parse runs on the paragraphs the quote step asks for (:func:`newsdesk.quotes.wants_parse`: a quote
-mark or a cue word) and serves its attribution.
+mark or an introducing colon) and serves its attribution; ``NEWSDESK_PARSE=0`` turns the parse off (NER only,
+quotes by the surface rules: the speed of the pipeline before the parser).
 Non-English articles get no NER (the English model would mislabel them): their quotes are still found by
 their marks, with speakers only where the quote rules cover the language. An article whose entity or quote
 extraction raises is kept without mentions and quotes, and the error is counted and reported by the run
@@ -10,6 +11,7 @@ summary (``errors``), never swallowed.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,8 +68,9 @@ def enrich_batch(articles: Sequence[ArticleText]) -> Enriched:
     result = Enriched()
     english = [a for a in articles if a.language in NER_LANGUAGES]
     if english:
+        parse_if = None if os.environ.get("NEWSDESK_PARSE", "1") == "0" else wants_parse
         with _NLP_LOCK:
-            analysed = analyse(nlp(), [a.body for a in english], wants_parse)
+            analysed = analyse(nlp(), [a.body for a in english], parse_if)
     else:
         analysed = []
     by_id = {a.article_id: r for a, r in zip(english, analysed)}

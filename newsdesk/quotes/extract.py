@@ -14,7 +14,9 @@ from collections import defaultdict
 from typing import Sequence
 
 from newsdesk.entities.mentions import CleanSpan, normalize_for_quotes
-from newsdesk.lexicon import FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, SO_CALLED, TITLE_CONTEXT
+from newsdesk.lexicon import (
+    AGENT_NOUNS, FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT,
+)
 from newsdesk.quotes.attribution import (
     according_to, cue_before, grammar_cue, intro_cue, post_quote, sentence_cue, speech_above, subject_of_cue,
     turn_speaker,
@@ -268,7 +270,8 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
             if gc.subject is not None:
                 ph = g.phrase(gc.subject)
                 plain_ok = ph is not None and (ph.kind == "pronoun" or ph.kind == "name" and ph.label in (
-                    "PERSON", "ORG", None)) or gc.how == "said_noun" and ph is not None and ph.kind == "name"
+                    "PERSON", "ORG", None) or ph.kind == "description" and _someone(g, ph)) or \
+                    gc.how == "said_noun" and ph is not None and ph.kind == "name"
                 hedged = gc.cue is None and gc.verb is not None and g.hedged(gc.verb)
                 if ph is not None and (gc.cue is not None or plain_ok and kind == "partial" and not hedged
                                        and not _according_to_in(g, toks, sa, sb)):
@@ -344,6 +347,14 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         "_para_initial": qa == doc.sents[si][0] and (si == 0 or doc.sents[si - 1][2] != doc.sents[si][2]),
     }
     return row
+
+
+def _someone(g: Grammar, ph) -> bool:
+    """A description that can say things: headed by a person, a group or an organisation ("the former
+    pollster", "critics", "the campaign"), not a thing ("the plan", "the invasion")."""
+    head = g.lower(ph.head)
+    return head in ROLE_NOUNS or head in AGENT_NOUNS or head.rstrip("s") in ROLE_NOUNS or \
+        head.endswith(("er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ent", "ents"))
 
 
 def _according_to_in(g: Grammar, toks, sa: int, sb: int) -> bool:
