@@ -124,8 +124,10 @@ def _extract_spans(doc: Doc, parse: list | None) -> list[dict]:
         if qa >= 0:
             q_by_sent[doc.toks[qa].sent].append(qi)
 
+    # a sentence's subject is only read back from quotes up to 7 sentences later (pronouns, roles)
+    wanted = {sj for si in q_by_sent for sj in range(max(0, si - 7), si + 1)}
     for si, (sa, sb, para) in enumerate(doc.sents):
-        sub_sp = _sentence_subject(doc, g, si, last_speakers)
+        sub_sp = _sentence_subject(doc, g, si, last_speakers) if si in wanted else None
         if sub_sp is not None and sub_sp.name:
             doc.sent_subject[si] = sub_sp
         prev_in_sent: Speaker | None = None
