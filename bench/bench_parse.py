@@ -42,7 +42,7 @@ def newsdesk_run(raw: Path, out: Path, workers: int, parse: bool) -> dict:
     import duckdb
 
     runs = sorted(str(p) for p in (out / "runs").glob("*.parquet"))
-    seconds = duckdb.sql(f"SELECT max(seconds) FROM read_parquet({runs!r})").fetchone()[0]
+    seconds = duckdb.sql(f"SELECT max(seconds) FROM read_parquet({runs!r})").fetchall()[0][0]
     return {"wall_s": wall, "run_s": float(seconds)}
 
 

@@ -155,7 +155,7 @@ def _quote_rows(plan: Plan, enriched: Enriched, mentions_by_article: Mapping[str
     for p in plan.kept:
         for q in enriched.quotes.get(p.article_id, []):
             speaker = q.get("speaker")
-            named = q.get("speaker_ref") or speaker  # a description links to the name it stands for
+            named = q.get("speaker_refers_to") or speaker  # a description links to the name it stands for
             linked = link_speaker(named, p.article_id, mentions_by_article.get(p.article_id, []), entities) \
                 if named and q.get("attribution") != "description" else None
             rows.append({

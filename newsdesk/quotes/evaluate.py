@@ -101,11 +101,11 @@ def load_dev(dev_dir: Path) -> list[tuple[str, str, dict]]:
 def _named(row: dict) -> dict:
     """A row as the annotations see speakers: they name speakers only, so a description ("a senior
     official") counts as no speaker and a description resolved to a name ("the French president") as that
-    name (``speaker_ref``)."""
+    name (``speaker_refers_to``)."""
     if row.get("attribution") == "description":
         return {**row, "speaker": None}
-    if row.get("speaker_ref"):
-        return {**row, "speaker": row["speaker_ref"]}
+    if row.get("speaker_refers_to"):
+        return {**row, "speaker": row["speaker_refers_to"]}
     return row
 
 

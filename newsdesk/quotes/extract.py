@@ -68,7 +68,7 @@ def extract_quotes(body: str | None, language: str | None, ents: Sequence = (), 
     offsets; without it the surface rules alone attribute). Each row has ``text``, ``start``, ``end``
     (``body[start:end] == text``), ``kind``, ``speaker``, ``cue``, ``attribution``, and ``speaker_start`` /
     ``speaker_end`` (the words naming the speaker at the attribution, ``body[speaker_start:speaker_end]``;
-    None without a speaker) and ``speaker_ref`` (for a description resolved to a named person or
+    None without a speaker) and ``speaker_refers_to`` (for a description resolved to a named person or
     organisation, that name, to link in place of the description; else None). An internal error is not
     caught: it propagates to the caller, which counts the article as failed.
     """
@@ -190,7 +190,7 @@ def _extract_spans(doc: Doc, parse: list | None) -> list[dict]:
 
 def _same_speaker(row: dict, src: dict) -> None:
     """A continued quote: the speaker of ``src``, and where it is named."""
-    for k in ("speaker", "speaker_start", "speaker_end", "speaker_ref"):
+    for k in ("speaker", "speaker_start", "speaker_end", "speaker_refers_to"):
         row[k] = src[k]
 
 
@@ -278,7 +278,8 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 if ph is not None and (gc.cue is not None or plain_ok and kind == "partial" and not hedged
                                        and not _according_to_in(g, toks, sa, sb)):
                     s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers)
-                elif ph is not None and kind == "partial":
+                elif ph is not None and kind == "partial" and not hedged and (ph.kind != "description" or
+                                                                              _someone(g, ph)):
                     in_predicate = True  # a phrase in someone's predicate: reported, not a title
             if s is not None and s.name:
                 speaker, cue, attribution = s, gc.cue or (g.particle(gc.verb) if gc.verb is not None else None), \
@@ -295,7 +296,9 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
             s, c = _introduced(doc, g, qi, qa, si, sa, last_speakers)
             if s is None and full and qa == sa and cue is None and not any(
                     cue_at(doc, k) for k in range(qb, sb)):
-                s, c = _said_before(doc, g, qi, si, last_speakers)
+                s, c = _said_after(doc, g, qi, si, qb, sb, last_speakers)
+                if s is None:
+                    s, c = _said_before(doc, g, qi, si, last_speakers)
             if s is not None:
                 speaker, cue, attribution = s, c, s.attribution
         if speaker is None:
@@ -342,7 +345,7 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         "attribution": attribution if speaker else "none",
         "speaker_start": mention[0] if mention else None,
         "speaker_end": mention[1] if mention else None,
-        "speaker_ref": speaker.ref if speaker else None,
+        "speaker_refers_to": speaker.ref if speaker else None,
         "_sp": speaker,
         "_standalone": prev_tok is None and (next_tok is None or next_tok.quote != -1 or
                                              not any(cue_at(doc, k) for k in range(qb, sb))),
@@ -362,6 +365,27 @@ def _someone(g: Grammar, ph) -> bool:
 def _according_to_in(g: Grammar, toks, sa: int, sb: int) -> bool:
     a, b = g.at(toks[sa].start), g.at(toks[sb - 1].start) + 1
     return a >= 0 and b > 0 and according_to(g, a, b) is not None
+
+
+def _said_after(doc: Doc, g: Grammar, qi: int, si: int, qb: int, sb: int, last_speakers):
+    """A quote that is its whole sentence, then a sentence of the same paragraph whose verb of saying
+    reports nothing else: its subject ("“We will win.” Hart said so on Tuesday.")."""
+    if qb < sb - 1 or si + 1 >= len(doc.sents) or doc.sents[si + 1][2] != doc.sents[si][2]:
+        return None, None
+    na, nb, _p = doc.sents[si + 1]
+    if nb <= na:
+        return None, None
+    a, b = g.at(doc.toks[na].start), g.at(doc.toks[nb - 1].start) + 1
+    gc = sentence_cue(g, a, b)
+    if gc is None or gc.subject > gc.verb or any(
+            g.dep(k) in ("ccomp", "xcomp", "dobj", "parataxis") and g.lower(k) not in ("so", "this", "that", "it")
+            for k in g.kids[gc.verb]):
+        return None, None
+    ph = g.phrase(gc.subject)
+    if ph is None:
+        return None, None
+    s = resolve_phrase(doc, g, ph, si + 1, doc.spans[qi].start, last_speakers)
+    return (s, gc.cue) if s is not None and s.name else (None, None)
 
 
 def _said_before(doc: Doc, g: Grammar, qi: int, si: int, last_speakers):
@@ -501,5 +525,5 @@ def _extract_foreign(doc: Doc) -> list[dict]:
         out.append({"text": text, "start": sp.start, "end": sp.end,
                     "kind": "full" if standalone and n >= 2 else "partial", "speaker": None,
                     "cue": None, "attribution": "none", "speaker_start": None, "speaker_end": None,
-                    "speaker_ref": None})
+                    "speaker_refers_to": None})
     return out

@@ -79,7 +79,7 @@ def find_turns(doc, spans) -> list[dict]:
         rows.append({"text": body[ts:text_end], "start": ts, "end": text_end, "kind": "full",
                      "speaker": speaker, "cue": None, "attribution": "transcript",
                      "speaker_start": ls if speaker else None, "speaker_end": le if speaker else None,
-                     "speaker_ref": None})
+                     "speaker_refers_to": None})
     return rows
 
 

@@ -61,9 +61,9 @@ def test_spokesperson_and_organisations(run):
             "Japan has expressed “grave concerns” about the deal.")
     rows = run(body)
     r = one(rows, "premature.")  # the spokesman spoke, not Putin: a speaker described, not named
-    assert (r["speaker"], r["attribution"], r["speaker_ref"]) == ("Putin’s spokesman", "description", None)
+    assert (r["speaker"], r["attribution"], r["speaker_refers_to"]) == ("Putin’s spokesman", "description", None)
     r = one(rows, "proceeding according to plan.")  # "the agency" is the organisation named before
-    assert (r["speaker"], r["attribution"], r["speaker_ref"]) == ("The agency", "role", "TASS")
+    assert (r["speaker"], r["attribution"], r["speaker_refers_to"]) == ("The agency", "role", "TASS")
     assert one(rows, "grave concerns")["speaker"] == "Japan"
 
 
@@ -73,6 +73,6 @@ def test_unnamed_speaker_is_a_description(run):
             "Several officials said the legal risks were “too great to ignore.”")
     rows = run(body)
     r = one(rows, "There is simply no consensus yet,")
-    assert (r["speaker"], r["attribution"], r["speaker_ref"]) == ("one senior EU diplomat", "description", None)
+    assert (r["speaker"], r["attribution"], r["speaker_refers_to"]) == ("one senior EU diplomat", "description", None)
     r = one(rows, "too great to ignore.")
     assert (r["speaker"], r["attribution"], r["kind"]) == ("Several officials", "description", "partial")

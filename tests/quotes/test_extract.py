@@ -121,7 +121,7 @@ def test_empty_and_trivial_inputs():
 
 
 ROW_KEYS = {"text", "start", "end", "kind", "speaker", "cue", "attribution", "speaker_start", "speaker_end",
-            "speaker_ref"}
+            "speaker_refers_to"}
 ATTRIBUTIONS = {"explicit", "pronoun", "role", "continuation", "according_to", "none"}
 
 
