@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
-from newsdesk import pipeline
+from newsdesk import pipeline, quality
 from newsdesk.progress import progress_bar
 from newsdesk.summary import RunSummary
 
@@ -49,11 +49,17 @@ class PrefectExecutor:
 @flow(name="newsdesk-curate", log_prints=False, validate_parameters=False)
 def curate(raw: str = "data/raw", out: str = "data/curated", batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
            max_bytes: int = pipeline.DEFAULT_MAX_BYTES, threshold: float = pipeline.DEFAULT_THRESHOLD,
-           wait: float = 0, progress: bool = False) -> dict:
-    """Curate every new file under ``raw`` into the store at ``out``; return the run summary."""
+           wait: float = 0, progress: bool = False, keep_low_quality: bool = False,
+           quality_config: str | None = None) -> dict:
+    """Curate every new file under ``raw`` into the store at ``out``; return the run summary.
+
+    ``keep_low_quality`` turns the quality gate off; ``quality_config`` is a TOML file whose ``[quality]``
+    table turns rules off or changes thresholds (see newsdesk/quality.py).
+    """
     log = get_run_logger()
     config = pipeline.RunConfig(raw=Path(raw), out=Path(out), batch_size=batch_size, max_bytes=max_bytes,
-                                threshold=threshold, wait=wait)
+                                threshold=threshold, wait=wait,
+                                quality=quality.config_from(quality_config, keep_low_quality))
     with progress_bar(enabled=progress, total=0) as bar:
         summary = pipeline.run(config, PrefectExecutor(), progress=bar,
                                flow_run_id=str(flow_run.id) if flow_run.id else None)

@@ -33,10 +33,20 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
         threshold: Annotated[float, typer.Option(help="Near-duplicate Jaccard threshold")] = 0.8,
         wait: Annotated[float, typer.Option(help="Seconds to wait for another run's lock")] = 0,
         progress: Annotated[Optional[bool], typer.Option(help="Progress bar (default: on a terminal)")] = None,
+        keep_low_quality: Annotated[bool, typer.Option(
+            "--keep-low-quality", help="Keep every document: turn the quality gate off")] = False,
+        quality_config: Annotated[Optional[Path], typer.Option(
+            help="TOML file whose [quality] table turns quality rules off or changes thresholds")] = None,
         verbose: bool = False) -> None:
     """Run the curation flow over RAW into OUT and print a summary."""
     if not raw.is_dir():
         _fail(f"raw folder {raw} does not exist or is not a folder")
+    from newsdesk.quality import config_from
+
+    try:
+        config_from(quality_config, keep_low_quality)
+    except ValueError as exc:
+        _fail(str(exc))
     if address and runner != "dask":
         _fail("--address needs --runner dask")
     from newsdesk.flows.runners import RUNNERS, run_curate
@@ -47,6 +57,8 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
     try:
         summary = run_curate(raw, out, runner=runner, address=address, workers=workers, verbose=verbose,
                              batch_size=batch_size, max_bytes=max_bytes, threshold=threshold, wait=wait,
+                             keep_low_quality=keep_low_quality,
+                             quality_config=str(quality_config) if quality_config else None,
                              progress=sys.stderr.isatty() if progress is None else progress)
     except StoreBusy as exc:
         _fail(str(exc), code=75)

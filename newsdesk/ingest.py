@@ -61,6 +61,7 @@ class RawFile:
 
     path: str  # relative to the raw root, POSIX separators
     size: int  # bytes per stat at discovery (the target's size for a symlink), -1 if unknown
+    mtime_ns: int = -1  # modification time per stat at discovery (the target's for a symlink), -1 if unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,7 @@ def _classify_entry(entry: os.DirEntry[str], rel: str, root_real: str) -> RawFil
     if stat.S_ISDIR(st.st_mode):
         return rel
     if stat.S_ISREG(st.st_mode):
-        return RawFile(rel, st.st_size)
+        return RawFile(rel, st.st_size, st.st_mtime_ns)
     return _reject(rel, "not_regular", f"not a regular file ({_kind(st.st_mode)})")
 
 
@@ -168,7 +169,7 @@ def _classify_symlink(link: str, rel: str, root_real: str) -> RawFile | Reject:
         return _reject(rel, "not_regular", "symlink to a directory is not followed")
     if not stat.S_ISREG(st.st_mode):
         return _reject(rel, "not_regular", f"symlink to a non-regular file ({_kind(st.st_mode)})")
-    return RawFile(rel, st.st_size)
+    return RawFile(rel, st.st_size, st.st_mtime_ns)
 
 
 def _is_utf8(name: str) -> bool:

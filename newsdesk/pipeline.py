@@ -10,9 +10,17 @@ sequence. Runners differ only in their :class:`Executor`, i.e. in how they call 
 Prefect tasks on a thread pool, a process pool or a Dask cluster (datatrove's model: one step list, executors
 kept apart). To add a step, write its pure function in its own module, then declare it here in
 :data:`STEPS` at its place (see docs/architecture.md).
+
+Data stays with the workers: map steps write their rows as Parquet parts under the run's staging folder
+(``OUT/_staging/<run>/``, :mod:`newsdesk.staging`) and return counts and small lookups; driver steps read
+what they need out of core with DuckDB; the commit merges every table's parts into one sorted part per table
+and publishes them all at once. The driver's memory follows the run's compact lists (paths, ids, entity
+keys), never its text, and what a run reads from the store follows its new files.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +30,16 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from newsdesk import __version__, assemble, ingest, schema
-from newsdesk.enrich import Enriched, enrich_batch
+from newsdesk import __version__, ingest, schema
+from newsdesk.cluster import block_sql, cluster_partition, partitions
+from newsdesk.enrich import EnrichResult, enrich_batch
 from newsdesk.faults import crash_point
+from newsdesk.incremental import ToRead, files_to_read
+from newsdesk.link import Links, link_run
+from newsdesk.plan import Plan, index_rows_sql, plan_run, staged_files
 from newsdesk.prepare import prepare_batch
+from newsdesk.quality import QualityConfig
+from newsdesk.staging import STAGING, Staged, parquet_list
 from newsdesk.store import Store
 from newsdesk.summary import RunSummary
 from newsdesk.validate import check_snapshot
@@ -51,6 +65,7 @@ class RunConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     threshold: float = DEFAULT_THRESHOLD
     wait: float = 0.0  # seconds to wait for another writer's lock
+    quality: QualityConfig = field(default_factory=QualityConfig)  # the quality gate's rules (all by default)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "raw", Path(self.raw).resolve())
@@ -63,21 +78,25 @@ class RunState:
 
     config: RunConfig
     store: Store
+    stage: Path
     started: datetime
     t0: float
     flow_run_id: str | None = None
     files: list = field(default_factory=list)
     discovery_rejects: list = field(default_factory=list)
-    manifest: pa.Table | None = None
-    known: dict = field(default_factory=dict)
+    to_read: ToRead | None = None
     prepared: list = field(default_factory=list)
-    plan: assemble.Plan | None = None
-    enriched: Enriched | None = None
-    appends: dict = field(default_factory=dict)
-    replaces: dict = field(default_factory=dict)
+    plan: Plan | None = None
+    enriched: EnrichResult | None = None
+    links: Links | None = None
+    clustered: int = 0
     summary: RunSummary | None = None
     done: bool = False  # set by a step when the rest of the run has nothing to do
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step
+
+    def committed(self, name: str) -> list[Path]:
+        """The committed Parquet files of a table (what driver steps read out of core)."""
+        return self.store.files(name)
 
 
 @dataclass(frozen=True)
@@ -89,7 +108,7 @@ class Step:
     inputs: Callable[[RunState], list[tuple]]  # the argument tuples: one per batch (map) or exactly one
     absorb: Callable[[RunState, list], None]  # fold the results (in the order of inputs) into the state
     map: bool = False
-    retries: int = 0  # safe to retry: the step has no side effect outside its result
+    retries: int = 0  # safe to retry: the step has no side effect outside its result and its own parts
     label: str | None = None  # progress-bar label of a map step
     size: Callable[[tuple], int] = lambda args: 1  # items in one call, for the progress bar
 
@@ -124,8 +143,7 @@ def _discover_inputs(s: RunState) -> list[tuple]:
 
 def _discover_absorb(s: RunState, results: list) -> None:
     s.files, s.discovery_rejects = results[0]
-    s.manifest = s.store.read("files", columns=["source_path", "source_sha256", "outcome"])
-    s.known = assemble.known_versions(s.manifest)
+    s.to_read = files_to_read(s.files, s.committed("file_state"), s.committed("files"))
 
 
 DISCOVER = Step("discover", ingest.discover, _discover_inputs, _discover_absorb, retries=2)
@@ -133,9 +151,10 @@ DISCOVER = Step("discover", ingest.discover, _discover_inputs, _discover_absorb,
 
 # ------------------------------------------------------------------------------------------------ prepare
 def _prepare_inputs(s: RunState) -> list[tuple]:
-    paths = [f.path for f in s.files]
-    return [(s.config.raw, batch, {p: s.known[p] for p in batch if p in s.known}, s.config.max_bytes)
-            for batch in chunks(paths, s.config.batch_size)]
+    paths = [f.path for f in s.to_read.files]
+    known = s.to_read.known
+    return [(s.config.raw, batch, {p: known[p] for p in batch if p in known}, s.config.max_bytes, s.stage,
+             f"{i:06d}", s.config.quality) for i, batch in enumerate(chunks(paths, s.config.batch_size))]
 
 
 def _prepare_absorb(s: RunState, results: list) -> None:
@@ -149,68 +168,132 @@ PREPARE = Step("prepare", prepare_batch, _prepare_inputs, _prepare_absorb, map=T
 
 # ------------------------------------------------------------------------------------------------ plan
 def _plan_inputs(s: RunState) -> list[tuple]:
-    previous = assemble.previous_run_id(s.store.read("runs", columns=["run_id", "finished_at"]))
-    return [(s.prepared, s.discovery_rejects, len(s.files) + len(s.discovery_rejects), s.manifest,
-             s.store.read("dedup_index"), previous, s.config.threshold)]
+    previous = _previous_run_id(s.store)
+    return [(s.stage, s.prepared, s.discovery_rejects, len(s.files) + len(s.discovery_rejects),
+             s.to_read.unchanged, {n: s.committed(n) for n in ("dedup_index", "files")}, previous,
+             s.config.threshold)]
+
+
+def _previous_run_id(store: Store) -> str | None:
+    """The id of the last committed run (the next run id chains from it)."""
+    runs = store.read("runs", columns=["run_id", "finished_at"])
+    if not runs.num_rows:
+        return None
+    return max(zip(runs.column("finished_at").to_pylist(), runs.column("run_id").to_pylist()))[1]
 
 
 def _plan_absorb(s: RunState, results: list) -> None:
     s.plan = results[0]
-    s.prepared = []  # the plan holds what is kept
+    s.prepared = []
     s.summary = RunSummary.from_plan(s.plan, raw=str(s.config.raw), out=str(s.store.out))
     if s.plan.files_new == 0:
         s.summary.note = "nothing new: the store already accounts for every file"
         s.done = True
 
 
-PLAN = Step("plan", assemble.plan_run, _plan_inputs, _plan_absorb)
+PLAN = Step("plan", plan_run, _plan_inputs, _plan_absorb)
 
 
 # ------------------------------------------------------------------------------------------------ enrich
 def _enrich_inputs(s: RunState) -> list[tuple]:
-    return [(batch,) for batch in chunks(s.plan.texts(), s.config.enrich_batch_size)]
+    calls = []
+    for part, paths in sorted(s.plan.kept_by_part().items()):
+        for j, batch in enumerate(chunks(paths, s.config.enrich_batch_size)):
+            calls.append((s.stage, part, batch, s.plan.repeated, s.plan.run_id, f"{part}-{j:04d}"))
+    return calls
 
 
 def _enrich_absorb(s: RunState, results: list) -> None:
-    s.enriched = Enriched.merge(results)
+    s.enriched = EnrichResult.merge(results)
     s.summary.add_enriched(s.enriched)
 
 
 ENRICH = Step("enrich", enrich_batch, _enrich_inputs, _enrich_absorb, map=True, retries=1,
-              label="entities + quotes", size=lambda args: len(args[0]))
+              label="entities + quotes", size=lambda args: len(args[2]))
 
 
-# ------------------------------------------------------------------------------------------------ finish
-def _finish_inputs(s: RunState) -> list[tuple]:
-    return [(s.plan, s.enriched, s.store.read("entities"), s.store.read("quotes"))]
+# ------------------------------------------------------------------------------------------------ link
+def _link_inputs(s: RunState) -> list[tuple]:
+    return [(s.stage, s.enriched.keys, s.enriched.wanted, s.committed("entities"), s.plan.run_id)]
 
 
-def _finish_absorb(s: RunState, results: list) -> None:
-    s.appends, s.replaces = results[0]
-    s.summary.quotes = s.appends["quotes"].num_rows
-    s.summary.entity_mentions = s.appends["entity_mentions"].num_rows
-    s.summary.entities = s.replaces["entities"].num_rows
+def _link_absorb(s: RunState, results: list) -> None:
+    s.links = results[0]
+    s.enriched.keys, s.enriched.wanted = {}, set()  # resolved: drop the run's key counts
 
 
-FINISH = Step("finish", assemble.finish_run, _finish_inputs, _finish_absorb)
+LINK = Step("link", link_run, _link_inputs, _link_absorb)
+
+
+# ------------------------------------------------------------------------------------------------ cluster
+def _cluster_inputs(s: RunState) -> list[tuple]:
+    if not s.enriched.quotes:
+        return []
+    n = partitions(s.enriched.quotes)
+    return [(s.stage, i, n, s.committed("quote_index"), s.committed("quotes")) for i in range(n)]
+
+
+def _cluster_absorb(s: RunState, results: list) -> None:
+    s.clustered = sum(results)
+
+
+CLUSTER = Step("cluster", cluster_partition, _cluster_inputs, _cluster_absorb, map=True, retries=1,
+               label="quote clusters")
 
 
 # ------------------------------------------------------------------------------------------------ commit
-def commit_run(out: Path, appends: dict[str, pa.Table], replaces: dict[str, pa.Table], runs_row: dict) -> int:
+def run_tables(stage: Path, plan: Plan, links: Links) -> dict[str, pa.Table | Staged]:
+    """Every table's rows for the run: the driver's small tables, and queries over the staged parts."""
+    t = schema.table
+    run_id = plan.run_id
+    kept = plan.kept.select(["source_path", "source_sha256"])
+    quotes = ", ".join(
+        {"speaker_entity_id": "q.speaker_entity_id",
+         "quote_cluster_id": "coalesce(c.quote_cluster_id, q.quote_id) AS quote_cluster_id"}.get(c, f'q."{c}"')
+        for c in t("quotes").column_names)
+    qi = staged_files(stage, "quote_index")
+    cluster_ids = (f"(SELECT quote_id, quote_cluster_id FROM read_parquet({parquet_list(qi)}))" if qi else
+                   "(SELECT NULL::VARCHAR AS quote_id, NULL::VARCHAR AS quote_cluster_id WHERE false)")
+    enriched = bool(staged_files(stage, "articles"))  # no kept article: no staged mentions, quotes
+    return {
+        "articles": Staged.parts(staged_files(stage, "articles"), "articles"),
+        "removed_text": Staged.parts(staged_files(stage, "removed_text"), "removed_text"),
+        "entity_mentions": Staged(f"""
+            SELECT m.article_id, k.entity_id, m.surface, m.start, m."end"
+            FROM read_parquet({parquet_list(staged_files(stage, "mentions"))}) m
+            JOIN read_parquet('{links.keymap}') k USING (key_name, key_type)""")
+        if enriched else t("entity_mentions").empty(),
+        "quotes": Staged(f"SELECT {quotes} FROM ({block_sql(stage)}) q LEFT JOIN {cluster_ids} c USING (quote_id)")
+        if enriched else t("quotes").empty(),
+        "quote_index": Staged.parts(qi, "quote_index"),
+        "entities": links.new_entities,
+        "duplicates": plan.duplicates,
+        "rejects": t("rejects").to_arrow([t("rejects").row(r, source_path=r.path, source_sha256=r.sha256,
+                                                           run_id=run_id) for r in plan.rejects]),
+        "files": plan.files_rows,
+        "dedup_index": Staged(index_rows_sql(stage), {"kept": kept}) if enriched else t("dedup_index").empty(),
+        "file_state": Staged(f"""SELECT source_path, size_bytes, mtime_ns, source_sha256, '{run_id}' AS run_id
+                                 FROM read_parquet({parquet_list(staged_files(stage, 'file_state'))})""")
+        if staged_files(stage, "file_state") else t("file_state").empty(),
+    }
+
+
+def commit_run(out: Path, stage: Path, plan: Plan, links: Links, runs_row: dict) -> int:
     """Validate and publish a run's tables as the store's next snapshot; returns its number.
 
     Never retried: a commit that failed after the flip must not append the rows a second time.
     """
-    appends = {**appends, "runs": schema.table("runs").to_arrow([runs_row])}
-    return Store(out).commit(appends, replaces, check=check_snapshot)
+    appends = {**run_tables(stage, plan, links), "runs": schema.table("runs").to_arrow([runs_row])}
+    return Store(out).commit(appends, check=check_snapshot)
 
 
 def _commit_inputs(s: RunState) -> list[tuple]:
     s.summary.seconds = time.perf_counter() - s.t0
+    s.summary.step_seconds = {k: round(v, 3) for k, v in s.seconds.items()}
     runs_row = s.summary.runs_row(started=s.started, finished=utcnow(), flow_run_id=s.flow_run_id,
                                   code_version=__version__)
     crash_point("before_commit")
-    return [(s.store.out, s.appends, s.replaces, runs_row)]
+    return [(s.store.out, s.stage, s.plan, s.links, runs_row)]
 
 
 def _commit_absorb(s: RunState, results: list) -> None:
@@ -221,32 +304,40 @@ def _commit_absorb(s: RunState, results: list) -> None:
 COMMIT = Step("commit", commit_run, _commit_inputs, _commit_absorb)
 
 
-STEPS: tuple[Step, ...] = (DISCOVER, PREPARE, PLAN, ENRICH, FINISH, COMMIT)
+STEPS: tuple[Step, ...] = (DISCOVER, PREPARE, PLAN, ENRICH, LINK, CLUSTER, COMMIT)
 
 
 # ------------------------------------------------------------------------------------------------ the run
 def run(config: RunConfig, executor: Executor, *, progress: Progress | None = None,
-        flow_run_id: str | None = None, clock: Callable[[], datetime] = utcnow) -> RunSummary:
-    """Run every step of :data:`STEPS` over ``config.raw`` into ``config.out``, holding the store's lock."""
+        flow_run_id: str | None = None, clock: Callable[[], datetime] = utcnow,
+        steps: Sequence[Step] = STEPS) -> RunSummary:
+    """Run every step of :data:`STEPS` over ``config.raw`` into ``config.out``, holding the store's lock.
+
+    ``steps`` is for benchmarks that swap one step's work (e.g. the model-free scale bench); runners never
+    pass it."""
     progress = progress or _NoProgress()
     store = Store(config.out)
-    state = RunState(config=config, store=store, started=clock(), t0=time.perf_counter(),
-                     flow_run_id=flow_run_id)
     with store.writer(timeout=config.wait):
-        for step in STEPS:
-            t = time.perf_counter()
-            calls = step.inputs(state)
-            if step.map:
-                progress.reset(step.label or step.name, sum(step.size(c) for c in calls))
-            results = executor.run(step, calls, progress) if calls else []
-            step.absorb(state, results)
-            state.seconds[step.name] = time.perf_counter() - t
-            if state.done:
-                break
+        stage = store.out / STAGING / f"{os.getpid()}-{time.time_ns()}"
+        state = RunState(config=config, store=store, stage=stage, started=clock(), t0=time.perf_counter(),
+                         flow_run_id=flow_run_id)
+        try:
+            for step in steps:
+                t = time.perf_counter()
+                calls = step.inputs(state)
+                if step.map:
+                    progress.reset(step.label or step.name, sum(step.size(c) for c in calls))
+                results = executor.run(step, calls, progress) if calls else []
+                step.absorb(state, results)
+                state.seconds[step.name] = time.perf_counter() - t
+                if state.done:
+                    break
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
         summary = state.summary
         if not summary.committed:  # nothing new: report the store as it is
             summary.version = store.version()
-            summary.entities = store.count_rows("entities")
+        summary.entities = store.count_rows("entities")
     summary.seconds = time.perf_counter() - state.t0
     summary.step_seconds = {k: round(v, 3) for k, v in state.seconds.items()}
     return summary

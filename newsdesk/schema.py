@@ -11,7 +11,7 @@ the checks of :mod:`newsdesk.validate`, and the dataset card's column tables.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,7 +34,7 @@ _TYPES: dict[str, pa.DataType] = {
     "list<uint64>": pa.list_(pa.uint64()),
     "list<uint32>": pa.list_(pa.uint32()),
 }
-MODES = ("append", "replace")
+MODES = ("append",)  # every table is append-only: a run adds one part per table, never rewrites one
 _CONSTRAINTS = ("allowed", "min", "max", "min_exclusive")
 _SHARED_KEYS = {"type", "description", *_CONSTRAINTS}
 _COLUMN_KEYS = {"name", "field", "nullable", "references", "role", *_SHARED_KEYS}
@@ -85,9 +85,13 @@ class Table:
     name: str
     description: str
     primary_key: tuple[str, ...]
-    mode: str  # "append": a part file per run; "replace": rewritten whole at each commit
+    mode: str  # "append": a part file per run (the only mode)
     columns: tuple[Column, ...]
     order_by: tuple[str, ...] = ()  # row order within a part; the primary key when not declared
+    internal: bool = False  # bookkeeping for later runs (indexes), not data for analysts
+    reproducible: bool = True  # False: depends on wall-clock times or file timestamps (runs, file_state)
+    view_sql: str | None = None  # the catalog view, when it adds derived columns (``{table}`` = its files)
+    view_columns: tuple[Column, ...] = ()  # the columns the view adds
 
     @property
     def sort_key(self) -> tuple[str, ...]:
@@ -219,12 +223,24 @@ def _column(raw: Mapping[str, Any], where: str) -> Column:
                   description=raw["description"], references=raw.get("references"), **_constraints(raw, where))
 
 
+_TABLE_KEYS = {"name", "description", "primary_key", "mode", "order_by", "internal", "reproducible", "columns",
+               "view"}
+
+
 def _load(path: Path) -> Table:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    extra = set(raw) - _TABLE_KEYS
+    if extra:
+        raise SchemaError(f"{path.name}: unknown keys {sorted(extra)}")
     cols = tuple(_column(c, f"{path.name}: column {c.get('name') or c.get('field')}") for c in raw["columns"])
+    view = raw.get("view") or {}
+    view_cols = tuple(_column({"nullable": True, **c}, f"{path.name}: view column {c.get('name')}")
+                      for c in view.get("columns", ()))
     table = Table(name=raw["name"], description=raw["description"],
                   primary_key=tuple(raw.get("primary_key", ())), mode=raw.get("mode", "append"),
-                  columns=cols, order_by=tuple(raw.get("order_by", ())))
+                  columns=cols, order_by=tuple(raw.get("order_by", ())), internal=bool(raw.get("internal")),
+                  reproducible=bool(raw.get("reproducible", True)), view_sql=view.get("sql"),
+                  view_columns=view_cols)
     if table.name != path.stem:
         raise SchemaError(f"{path.name}: table name {table.name!r} must match the file name")
     if table.mode not in MODES:
@@ -287,11 +303,19 @@ def constraint_checks(name: str) -> list[tuple[str, str]]:
     return out
 
 
+def view_sql(name: str, source: Callable[[str], str]) -> str:
+    """The SELECT behind a table's catalog view; ``source(table)`` gives the relation of a table's files."""
+    t = table(name)
+    if t.view_sql is None:
+        return f"SELECT * FROM {source(name)}"
+    return t.view_sql.format(**{n: source(n) for n in tables()})
+
+
 def duckdb_comments(name: str) -> list[tuple[str, str]]:
-    """(object, comment) pairs for a view: the table itself and each column."""
+    """(object, comment) pairs for a view: the table itself and each column (derived ones included)."""
     t = table(name)
     out = [(f'VIEW "{t.name}"', t.description)]
-    out += [(f'COLUMN "{t.name}"."{c.name}"', c.description) for c in t.columns]
+    out += [(f'COLUMN "{t.name}"."{c.name}"', c.description) for c in (*t.columns, *t.view_columns)]
     return out
 
 
@@ -305,4 +329,7 @@ def markdown_columns(name: str) -> str:
         cons = f" ({cons})" if cons else ""
         lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.nullable else 'no'} | "
                      f"{c.description.replace('|', '/')}{cons}{ref} |")
+    for c in t.view_columns:
+        lines.append(f"| `{c.name}` | {c.type} | — | {c.description.replace('|', '/')} "
+                     f"(catalog view only, computed at query time) |")
     return "\n".join(lines)

@@ -62,8 +62,11 @@ class Staged:
     lookups: Mapping[str, pa.Table] = field(default_factory=dict)
 
     @classmethod
-    def parts(cls, files: list[Path], name: str) -> Staged:
-        """The staged parts of a table whose staged rows already have the declared columns."""
+    def parts(cls, files: list[Path], name: str) -> Staged | pa.Table:
+        """The staged parts of a table whose staged rows already have the declared columns (an empty table
+        when no task wrote any)."""
+        if not files:
+            return schema.table(name).empty()
         cols = ", ".join(f'"{c}"' for c in schema.table(name).column_names)
         return cls(f"SELECT {cols} FROM read_parquet({parquet_list(files)})")
 

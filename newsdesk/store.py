@@ -182,26 +182,23 @@ class Store:
         return True
 
     def commit(self, appends: Mapping[str, pa.Table | Staged],
-               replaces: Mapping[str, pa.Table | Staged] | None = None,
-               check: Callable[[Path], list[str]] | None = None) -> int:
-        """Commit new rows (``appends``) and whole new tables (``replaces``) as the next snapshot.
+               check: Callable[[Path, str], list[str]] | None = None) -> int:
+        """Commit new rows (``appends``, per table) as the next snapshot.
 
-        A table's rows are an Arrow table, or a :class:`newsdesk.staging.Staged` query over the parts the
-        workers wrote (merged and sorted out of core); either way the part is written in the table's order.
+        Every table is append-only: a snapshot hard-links the previous snapshot's parts and adds one part per
+        table with rows. A table's rows are an Arrow table, or a :class:`newsdesk.staging.Staged` query over
+        the parts the workers wrote (merged and sorted out of core); either way the part is written in the
+        table's order.
 
-        ``check(snapshot_dir)`` returns a list of problems; any problem aborts the commit
+        ``check(snapshot_dir, part_name)`` returns the problems in the rows this commit adds (the ``part_name``
+        file of each table, e.g. :func:`newsdesk.validate.check_snapshot`); any problem aborts the commit
         (:class:`CommitRejected`) and leaves the previous snapshot current. Must be called under
         :meth:`writer`. Returns the new version.
         """
-        replaces = dict(replaces or {})
         declared = schema.tables()
-        unknown = (set(appends) | set(replaces)) - set(declared)
+        unknown = set(appends) - set(declared)
         if unknown:
             raise ValueError(f"undeclared tables: {sorted(unknown)}")
-        misused = ([n for n in appends if declared[n].mode != "append"]
-                   + [n for n in replaces if declared[n].mode != "replace"])
-        if misused:
-            raise ValueError(f"tables given in the wrong mode (see schemas/): {sorted(misused)}")
         prev = self.version()
         new = prev + 1
         self.snapshots.mkdir(parents=True, exist_ok=True)
@@ -210,26 +207,23 @@ class Store:
         for name, t in declared.items():
             tdir = tmp / name
             tdir.mkdir()
-            if name in replaces:
-                self._write_part(name, replaces[name], tdir / part)
-            else:  # appended rows, or a replace table this commit leaves as it was
-                old = self.files(name, prev)
-                for f in old:
-                    os.link(f, tdir / f.name)
-                rows = appends.get(name)
-                if rows is not None:
-                    n = self._write_part(name, rows, tdir / part)
-                    if n == 0 and old:
-                        (tdir / part).unlink()  # nothing new: the old parts say it all
-                elif not old:
-                    write_parquet(t.empty(), tdir / part)  # every table has a file, even an empty one
+            old = self.files(name, prev)
+            for f in old:
+                os.link(f, tdir / f.name)
+            rows = appends.get(name)
+            if rows is not None:
+                n = self._write_part(name, rows, tdir / part)
+                if n == 0 and old:
+                    (tdir / part).unlink()  # nothing new: the old parts say it all
+            elif not old:
+                write_parquet(t.empty(), tdir / part)  # every table has a file, even an empty one
             _fsync_dir(tdir)
         _fsync_dir(tmp)
         final = self.snapshots / f"{new:06d}"
         crash_point("before_rename")
         os.rename(tmp, final)
         _fsync_dir(self.snapshots)
-        problems = check(final) if check else []
+        problems = check(final, part) if check else []
         if problems:
             shutil.rmtree(final, ignore_errors=True)
             raise CommitRejected("validation failed, nothing committed: " + "; ".join(problems[:10])
@@ -323,9 +317,12 @@ def _sql_str(s: str) -> str:
 def catalog_sql(out: Path) -> list[str]:
     """The statements that define the catalog's views and comments."""
     stmts = []
+
+    def source(name: str) -> str:
+        return f"read_parquet({_sql_str(str(Path(out).resolve() / name / '*.parquet'))})"
+
     for name in schema.tables():
-        glob = str(Path(out).resolve() / name / "*.parquet")
-        stmts.append(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({_sql_str(glob)})')
+        stmts.append(f'CREATE OR REPLACE VIEW "{name}" AS {schema.view_sql(name, source)}')
         for obj, comment in schema.duckdb_comments(name):
             stmts.append(f"COMMENT ON {obj} IS {_sql_str(comment)}")
     return stmts

@@ -2,6 +2,7 @@
 artifact, and the source of the run's row in the ``runs`` table."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -10,8 +11,8 @@ from typing import TYPE_CHECKING
 from newsdesk import schema
 
 if TYPE_CHECKING:
-    from newsdesk.assemble import Plan
-    from newsdesk.enrich import Enriched
+    from newsdesk.enrich import EnrichResult
+    from newsdesk.plan import Plan
 
 MAX_LISTED_ERRORS = 20
 
@@ -24,11 +25,13 @@ class RunSummary:
     files_seen: int
     files_new: int
     files_known: int
+    files_unread: int
     articles: int
     duplicates: int
     duplicates_near: int
     rejects: int
     reject_reasons: dict[str, int] = field(default_factory=dict)
+    quality_rules: dict[str, int] = field(default_factory=dict)  # not_article rejects by the rule that fired
     languages: dict[str, int] = field(default_factory=dict)
     ner_skipped: int = 0
     enrich_errors: int = 0
@@ -45,24 +48,29 @@ class RunSummary:
     @classmethod
     def from_plan(cls, plan: Plan, *, raw: str, out: str) -> RunSummary:
         return cls(raw=raw, out=out, run_id=plan.run_id, files_seen=plan.files_seen,
-                   files_new=plan.files_new, files_known=plan.known, articles=len(plan.kept),
-                   duplicates=len(plan.duplicates),
-                   duplicates_near=sum(d["method"] == "near" for d in plan.duplicates),
+                   files_new=plan.files_new, files_known=plan.known, files_unread=plan.unread,
+                   articles=plan.articles,
+                   duplicates=plan.duplicates.num_rows, duplicates_near=plan.duplicates_near,
                    rejects=len(plan.rejects),
                    reject_reasons=dict(sorted(Counter(r.reason for r in plan.rejects).items())),
-                   languages=dict(sorted(Counter(p.language for p in plan.kept).items())))
+                   quality_rules=dict(sorted(Counter(r.detail.split(":", 1)[0] for r in plan.rejects
+                                                     if r.reason == "not_article").items())),
+                   languages=dict(plan.languages))
 
-    def add_enriched(self, enriched: Enriched) -> None:
+    def add_enriched(self, enriched: EnrichResult) -> None:
         self.ner_skipped = enriched.ner_skipped
         self.enrich_errors = len(enriched.errors)
         self.errors = dict(sorted(enriched.errors.items())[:MAX_LISTED_ERRORS])
+        self.quotes = enriched.quotes
+        self.entity_mentions = enriched.mentions
 
     def runs_row(self, *, started: datetime, finished: datetime, flow_run_id: str | None,
                  code_version: str) -> dict:
         """The run's row of the ``runs`` table (every other column is the summary's field of that name)."""
         return schema.table("runs").row(self, started_at=started, finished_at=finished, status="committed",
                                         seconds=round(self.seconds, 3), flow_run_id=flow_run_id,
-                                        code_version=code_version)
+                                        code_version=code_version,
+                                        step_seconds=json.dumps(self.step_seconds, separators=(",", ":")))
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -77,7 +85,8 @@ class RunSummary:
 
     def markdown(self) -> str:
         rows = [("files seen", self.files_seen), ("new files", self.files_new),
-                ("already curated", self.files_known), ("articles", self.articles),
+                ("already curated", self.files_known), ("of which not read (unchanged)", self.files_unread),
+                ("articles", self.articles),
                 ("duplicates (near)", f"{self.duplicates} ({self.duplicates_near})"),
                 ("rejects", self.rejects), ("quotes", self.quotes),
                 ("entity mentions", self.entity_mentions), ("entities in store", self.entities),
@@ -87,7 +96,8 @@ class RunSummary:
         lines = [f"# newsdesk run `{self.run_id}`", "", f"`{self.raw}` → `{self.out}`"
                  + (f" — {self.note}" if self.note else ""), "", "| | |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in rows]
-        for title, table in (("reject reason", self.reject_reasons), ("language", self.languages)):
+        for title, table in (("reject reason", self.reject_reasons), ("not an article: rule", self.quality_rules),
+                             ("language", self.languages)):
             if table:
                 lines += ["", f"| {title} | count |", "|---|---|"]
                 lines += [f"| {k} | {v} |" for k, v in table.items()]

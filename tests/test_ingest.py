@@ -123,8 +123,9 @@ def test_discover_symlink_inside_root_is_followed(raw: Path) -> None:
     (raw / "rel_link.txt").symlink_to(Path("real") / "a.txt")
     files, rejects = discover(raw)
     assert rejects == []
-    assert files == [RawFile("link.txt", target.stat().st_size), RawFile("real/a.txt", target.stat().st_size),
-                     RawFile("rel_link.txt", target.stat().st_size)]
+    size, mtime = target.stat().st_size, target.stat().st_mtime_ns
+    assert files == [RawFile("link.txt", size, mtime), RawFile("real/a.txt", size, mtime),
+                     RawFile("rel_link.txt", size, mtime)]
     assert decoded(raw, "link.txt").text == ARTICLE
 
 

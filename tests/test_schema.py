@@ -15,7 +15,9 @@ DISTINCT_PER_TABLE = {"text"}
 def test_every_table_is_declared_with_described_typed_columns():
     tables = schema.tables()
     assert set(tables) == {"articles", "quotes", "entities", "entity_mentions", "duplicates", "removed_text",
-                           "rejects", "files", "runs", "dedup_index"}
+                           "rejects", "files", "runs", "dedup_index", "file_state", "quote_index"}
+    assert {n for n, t in tables.items() if t.internal} == {"dedup_index", "file_state", "quote_index"}
+    assert {n for n, t in tables.items() if not t.reproducible} == {"runs", "file_state"}
     for t in tables.values():
         assert t.description and t.primary_key and t.mode in schema.MODES
         assert len(set(t.column_names)) == len(t.column_names)
@@ -139,7 +141,7 @@ def test_bad_schema_files_are_refused(tmp_path, monkeypatch):
 def test_duckdb_comments_and_markdown_cover_every_column_and_constraint():
     for name, t in schema.tables().items():
         comments = schema.duckdb_comments(name)
-        assert len(comments) == len(t.columns) + 1
+        assert len(comments) == len(t.columns) + len(t.view_columns) + 1
         md = schema.markdown_columns(name)
         assert all(f"`{c}`" in md for c in t.column_names)
         for c in t.columns:

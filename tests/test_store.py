@@ -27,7 +27,7 @@ def run_tables(run: str, articles: list[dict]) -> dict:
     runs = [{"run_id": run, "started_at": now, "finished_at": now, "status": "committed", "files_seen": 1,
              "files_new": 1, "articles": len(articles), "duplicates": 0, "rejects": 0, "quotes": 0,
              "entity_mentions": 0, "enrich_errors": 0, "seconds": 0.1, "flow_run_id": None,
-             "code_version": "test"}]
+             "code_version": "test", "step_seconds": "{}"}]
     return {"articles": schema.table("articles").to_arrow(articles),
             "files": schema.table("files").to_arrow(files),
             "runs": schema.table("runs").to_arrow(runs)}
@@ -59,16 +59,14 @@ def test_commits_append_and_every_table_has_a_file(tmp_path):
     assert pq.read_table(tmp_path / "out" / "articles").num_rows == 2
 
 
-def test_replace_tables_are_rewritten(tmp_path):
+def test_every_table_is_append_only_and_old_parts_are_hard_links(tmp_path):
     store = Store(tmp_path / "out")
-    ent = schema.table("entities")
-    row = {"entity_id": "e1", "name": "X", "type": "ORG", "aliases": ["X"], "article_count": 1,
-           "mention_count": 1}
-    with store.writer():
-        store.commit(run_tables("r1", [article("a1", "x.txt")]), {"entities": ent.to_arrow([row])})
-        store.commit(run_tables("r2", [article("a2", "y.txt", run="r2")]),
-                     {"entities": ent.to_arrow([{**row, "mention_count": 2}])})
-    assert store.read("entities").column("mention_count").to_pylist() == [2]
+    commit(store, "r1", [article("a1", "x.txt")])
+    commit(store, "r2", [article("a2", "y.txt", run="r2")])
+    one, two = store.files("articles", 1), store.files("articles", 2)
+    assert [f.name for f in two] == ["part-000001.parquet", "part-000002.parquet"]
+    assert two[0].stat().st_ino == one[0].stat().st_ino  # the committed part is never rewritten
+    assert {t.mode for t in schema.tables().values()} == {"append"}
 
 
 def test_failed_validation_leaves_last_good_state(tmp_path):
@@ -153,10 +151,8 @@ def test_writer_repairs_derived_files_a_killed_commit_did_not_write(tmp_path):
         assert store.repair() is False
 
 
-def test_a_table_given_in_the_wrong_mode_is_refused_before_writing(tmp_path):
+def test_an_undeclared_table_is_refused_before_writing(tmp_path):
     store = Store(tmp_path / "out")
-    with store.writer(), pytest.raises(ValueError, match="wrong mode"):
-        store.commit({"entities": schema.table("entities").empty()})
-    with store.writer(), pytest.raises(ValueError, match="wrong mode"):
-        store.commit({}, {"articles": schema.table("articles").empty()})
+    with store.writer(), pytest.raises(ValueError, match="undeclared tables"):
+        store.commit({"gossip": schema.table("articles").empty()})
     assert store.version() == 0 and not list(store.snapshots.glob(".tmp-*"))

@@ -102,7 +102,7 @@ def test_broken_offsets_fail(store_copy):
 
 def test_schema_drift_fails(store_copy):
     _, out = store_copy
-    rewrite(out, "entities", lambda t: t.drop_columns(["aliases"]))
+    rewrite(out, "entities", lambda t: t.drop_columns(["name_key"]))
     res = validate(out)
     assert res.exit_code != 0
     assert "differs from schemas/entities.toml" in res.output
@@ -149,3 +149,27 @@ def test_values_outside_the_declared_constraints_fail(store_copy, table, column,
     rewrite(out, table, change)
     res = validate(out)
     assert res.exit_code != 0 and message in res.output, res.output
+
+
+def test_the_commit_gate_checks_the_new_part_against_what_is_committed(tmp_path):
+    from newsdesk.validate import check_snapshot
+    from tests.test_store import article, run_tables
+
+    out = tmp_path / "out"
+    store = Store(out)
+    with store.writer():
+        store.commit(run_tables("r1", [article("a1", "x.txt")]), check=check_snapshot)
+        snap = store.snapshot_dir()
+        assert check_snapshot(snap, "part-000001.parquet") == []
+        # a later run adding a1 again under another path: its part is checked against the committed keys
+        rejected = None
+        try:
+            store.commit(run_tables("r2", [article("a1", "y.txt", run="r2")]), check=check_snapshot)
+        except Exception as exc:  # CommitRejected
+            rejected = str(exc)
+    assert rejected and "articles: 1 duplicated primary keys" in rejected
+    # a part the commit does not add is not re-read: the gate of commit 2 passes over a damaged old part
+    rewrite(out, "articles", lambda t: t.set_column(t.schema.get_field_index("language_prob"),
+                                                     t.schema.field("language_prob"), pa.array([7.0])))
+    assert any("language_prob > 1" in p for p in check_snapshot(Store(out).snapshot_dir()))
+    assert check_snapshot(Store(out).snapshot_dir(), "part-000002.parquet") == []

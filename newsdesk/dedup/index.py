@@ -13,7 +13,7 @@ import pyarrow as pa
 from newsdesk import schema
 from newsdesk.dedup.minhash import minhash_tag
 
-__all__ = ["INDEX_SCHEMA", "DUPLICATE_SCHEMA", "index_table", "index_arrays", "join_keys"]
+__all__ = ["INDEX_SCHEMA", "DUPLICATE_SCHEMA", "index_table", "band_key_column", "index_arrays", "join_keys"]
 
 _INDEX = schema.table("dedup_index")
 #: The dedup_index table, as declared in schemas/dedup_index.toml.
@@ -28,14 +28,19 @@ def index_table(ids: list[str], paths: list[str], nsh: np.ndarray, sigs: np.ndar
     n = len(ids)
     sig_col = pa.array([r.tobytes() for r in sigs.astype("<u4")], type=pa.binary()) if n else \
         pa.array([], type=pa.binary())
-    flat_keys = pa.array(keys.reshape(-1), type=pa.uint64())
-    offsets = pa.array(np.arange(n + 1, dtype=np.int32) * keys.shape[1], type=pa.int32())
-    key_col = pa.ListArray.from_arrays(offsets, flat_keys)
     return _INDEX.from_columns({
         "article_id": pa.array(ids, pa.string()), "source_path": pa.array(paths, pa.string()),
-        "shingle_count": pa.array(nsh, pa.int32()), "signature": sig_col, "band_keys": key_col,
+        "shingle_count": pa.array(nsh, pa.int32()), "signature": sig_col, "band_keys": band_key_column(keys),
         "minhash": pa.array([tag] * n, pa.string()),
     })
+
+
+def band_key_column(keys: np.ndarray) -> pa.ListArray:
+    """An ``(n, bands)`` array of band keys as an Arrow list<uint64> column."""
+    n = keys.shape[0]
+    flat_keys = pa.array(keys.reshape(-1), type=pa.uint64())
+    offsets = pa.array(np.arange(n + 1, dtype=np.int32) * keys.shape[1], type=pa.int32())
+    return pa.ListArray.from_arrays(offsets, flat_keys)
 
 
 def index_arrays(index: pa.Table | None, num_perm: int, bands: int, rows: int, seed: int):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -25,11 +25,12 @@ from newsdesk.dedup.batch import DedupDoc
 from newsdesk.dedup.clusters import star_clusters
 from newsdesk.dedup.index import DUPLICATE_SCHEMA, INDEX_SCHEMA, index_table
 from newsdesk.dedup.minhash import (
-    BANDS, CHUNK, MAX_BUCKET, NUM_PERM, ROWS, SEED, band_keys, estimate_jaccard, minhash_tag, signatures_normalized,
+    BANDS, CHUNK, EXACT_CHECK_MARGIN, MAX_BUCKET, NUM_PERM, ROWS, SEED, band_keys, estimate_jaccard,
+    hashed_jaccard, minhash_tag, shingle_sets, signatures_normalized,
 )
 from newsdesk.fingerprint import normalize_exact
 
-__all__ = ["write_signatures", "LargeDedupResult", "deduplicate_large"]
+__all__ = ["write_signatures", "LargeDedupResult", "deduplicate_large", "deduplicate_views", "write_index_rows"]
 
 _SIG_META = pa.schema([
     pa.field("doc", pa.int64(), nullable=False),
@@ -94,6 +95,18 @@ class LargeDedupResult:
     stats: dict = field(default_factory=dict)
 
 
+def _connect(memory_limit: str, threads: int, temp_dir: Path):
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit='{memory_limit}'")
+    con.execute(f"SET threads={int(threads)}")
+    con.execute("SET preserve_insertion_order=false")
+    temp_dir.mkdir(parents=True, exist_ok=True)
+    con.execute(f"SET temp_directory='{temp_dir.as_posix()}'")
+    return con
+
+
 def deduplicate_large(sig_dir: str | Path, *, index: str | Path | None = None, threshold: float = 0.8,
                       num_perm: int = NUM_PERM, bands: int = BANDS, rows: int = ROWS, seed: int = SEED,
                       memory_limit: str = "2GB", threads: int = 2,
@@ -108,37 +121,70 @@ def deduplicate_large(sig_dir: str | Path, *, index: str | Path | None = None, t
     indexed articles canonical first. ``index_out``: write the kept documents' ``dedup_index`` rows (same
     schema and order as :func:`deduplicate`'s ``index_rows``) to this Parquet file, streamed in batches.
     """
-    import duckdb
+    d = Path(sig_dir)
+    con = _connect(memory_limit, threads, d / "duckdb_tmp")
+    try:
+        con.execute(f"CREATE VIEW docs AS SELECT * FROM read_parquet('{(d / 'sigs' / '*.parquet').as_posix()}')")
+        con.execute(f"CREATE VIEW bands AS SELECT * FROM read_parquet('{(d / 'bands' / '*.parquet').as_posix()}')")
+        index_sql = f"read_parquet('{Path(index).as_posix()}')" if index is not None else None
+        res = deduplicate_views(con, index_sql=index_sql, threshold=threshold, num_perm=num_perm, bands=bands,
+                                rows=rows, seed=seed)
+        if index_out is not None:
+            write_index_rows(con, res.kept_docs, index_out, num_perm=num_perm, bands=bands, rows=rows,
+                             seed=seed)
+    finally:
+        con.close()
+    return res
 
+
+def write_index_rows(con, kept_docs: np.ndarray, index_out: str | Path, *, num_perm: int = NUM_PERM,
+                     bands: int = BANDS, rows: int = ROWS, seed: int = SEED) -> None:
+    """Stream the kept documents' ``dedup_index`` rows (sorted by article_id) from the ``docs`` view."""
+    import pyarrow.parquet as pq
+
+    tag = minhash_tag(num_perm, bands, rows, seed)
+    con.register("kept_tbl", pa.table({"doc": np.asarray(kept_docs, dtype=np.int64)}))
+    reader = con.sql("""
+        SELECT s.article_id, s.source_path, s.shingle_count, s.signature
+        FROM docs s JOIN kept_tbl USING (doc) ORDER BY s.article_id
+    """).fetch_record_batch(50000)
+    with pq.ParquetWriter(str(index_out), INDEX_SCHEMA, compression="zstd") as w:
+        for batch in reader:
+            n = batch.num_rows
+            sig = np.frombuffer(b"".join(batch.column(3).to_pylist()), dtype="<u4").reshape(n, num_perm)
+            w.write_table(index_table(batch.column(0).to_pylist(), batch.column(1).to_pylist(),
+                                       batch.column(2).to_numpy(), sig, band_keys(sig, bands, rows), tag))
+
+
+def deduplicate_views(con, *, index_sql: str | None, threshold: float = 0.8, num_perm: int = NUM_PERM,
+                      bands: int = BANDS, rows: int = ROWS, seed: int = SEED,
+                      bodies: Callable[[list[str]], dict[str, str]] | None = None) -> LargeDedupResult:
+    """The out-of-core model over two DuckDB views of ``con``: ``docs`` (doc, source_path, source_sha256,
+    article_id, has_title, body_len, published_at, shingle_count, signature) and ``bands`` (doc, band_key);
+    ``index_sql``: a relation of committed ``dedup_index`` rows, or None.
+
+    ``bodies(source_paths) -> {source_path: body}``: when given, new-vs-new candidates are verified on the
+    exact Jaccard of their shingle sets (as :func:`~newsdesk.dedup.batch.deduplicate` does), loading only
+    the bodies of candidate documents; otherwise on MinHash estimates.
+    """
     if not 0.0 < threshold <= 1.0:
         raise ValueError("threshold must be in (0, 1]")
-    d = Path(sig_dir)
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit='{memory_limit}'")
-    con.execute(f"SET threads={int(threads)}")
-    con.execute("SET preserve_insertion_order=false")
-    tmp = d / "duckdb_tmp"
-    tmp.mkdir(exist_ok=True)
-    con.execute(f"SET temp_directory='{tmp.as_posix()}'")
-    sigs_glob = (d / "sigs" / "*.parquet").as_posix()
-    bands_glob = (d / "bands" / "*.parquet").as_posix()
     tag = minhash_tag(num_perm, bands, rows, seed)
-    if index is not None:
-        con.execute(f"""CREATE TEMP TABLE idx AS
-            SELECT row_number() OVER (ORDER BY article_id) - 1 AS k, article_id, minhash
-            FROM read_parquet('{Path(index).as_posix()}')""")
+    if index_sql is not None:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE idx AS
+            SELECT row_number() OVER (ORDER BY article_id) - 1 AS k, article_id, minhash FROM {index_sql}""")
         tags = {r[0] for r in con.sql("SELECT DISTINCT minhash FROM idx").fetchall()}
         if tags - {tag}:
             raise ValueError(f"dedup_index was signed with {sorted(tags)}, this code signs with {tag!r}")
     else:
-        con.execute("CREATE TEMP TABLE idx (k BIGINT, article_id VARCHAR, minhash VARCHAR)")
+        con.execute("CREATE OR REPLACE TEMP TABLE idx (k BIGINT, article_id VARCHAR, minhash VARCHAR)")
     # rank: every doc's position in canonical order (has title, longest, earliest, smallest path, sha)
-    con.execute(f"""
+    con.execute("""
         CREATE TEMP TABLE ranked AS
         SELECT doc, article_id, source_path, source_sha256,
                row_number() OVER (ORDER BY has_title DESC, body_len DESC, published_at ASC NULLS LAST,
                                   source_path, source_sha256) - 1 AS rnk
-        FROM read_parquet('{sigs_glob}')
+        FROM docs
     """)
     # exact groups not already indexed: the best-ranked doc of each article_id represents it
     con.execute("""
@@ -146,10 +192,10 @@ def deduplicate_large(sig_dir: str | Path, *, index: str | Path | None = None, t
         SELECT article_id, min(rnk) AS rep_rnk FROM ranked
         WHERE article_id NOT IN (SELECT article_id FROM idx) GROUP BY article_id
     """)
-    con.execute(f"""
+    con.execute("""
         CREATE TEMP TABLE rep_bands AS
         SELECT p.rep_rnk AS rnk, bk.band_key
-        FROM read_parquet('{bands_glob}') bk JOIN ranked r USING (doc) JOIN rep p ON p.rep_rnk = r.rnk
+        FROM bands bk JOIN ranked r USING (doc) JOIN rep p ON p.rep_rnk = r.rnk
     """)
     n_docs = con.sql("SELECT count(*) FROM ranked").fetchall()[0][0]
     # candidate pairs among representatives: band buckets with >= 2 members
@@ -168,10 +214,10 @@ def deduplicate_large(sig_dir: str | Path, *, index: str | Path | None = None, t
     a = np.asarray(cand["a"], dtype=np.int64)
     b = np.asarray(cand["b"], dtype=np.int64)
     # candidates against the index
-    if index is not None:
+    if index_sql is not None:
         xc = con.sql(f"""
             WITH ib AS (SELECT i.k, unnest(x.band_keys) AS band_key
-                        FROM read_parquet('{Path(index).as_posix()}') x JOIN idx i USING (article_id))
+                        FROM {index_sql} x JOIN idx i USING (article_id))
             SELECT DISTINCT rb.rnk AS a, ib.k AS k FROM rep_bands rb JOIN ib USING (band_key) ORDER BY a, k
         """).fetchnumpy()
         xa = np.asarray(xc["a"], dtype=np.int64)
@@ -198,14 +244,17 @@ def deduplicate_large(sig_dir: str | Path, *, index: str | Path | None = None, t
     nodes = np.zeros(0, np.int64)
     if need.size:
         con.register("need_tbl", pa.table({"rnk": need}))
-        rk, rm = fetch(f"""SELECT r.rnk, s.signature FROM read_parquet('{sigs_glob}') s JOIN ranked r USING (doc)
+        rk, rm = fetch("""SELECT r.rnk, s.signature FROM docs s JOIN ranked r USING (doc)
                            JOIN need_tbl n ON n.rnk = r.rnk ORDER BY r.rnk""", "rnk")
         est = estimates(rk, rm, a, rk, rm, b)
-        ok = est >= threshold
-        va, vb, ve = a[ok], b[ok], est[ok]
+        if bodies is not None and a.size:
+            va, vb, ve = _verify_exact(con, a, b, est, threshold, bodies)
+        else:
+            ok = est >= threshold
+            va, vb, ve = a[ok], b[ok], est[ok]
         if xa.size:
             con.register("needk_tbl", pa.table({"k": np.unique(xk)}))
-            ik, im = fetch(f"""SELECT i.k, x.signature FROM read_parquet('{Path(index).as_posix()}') x
+            ik, im = fetch(f"""SELECT i.k, x.signature FROM {index_sql} x
                                JOIN idx i USING (article_id) JOIN needk_tbl n ON n.k = i.k ORDER BY i.k""", "k")
             xest = estimates(rk, rm, xa, ik, im, xk)
             xok = xest >= threshold
@@ -252,22 +301,24 @@ def deduplicate_large(sig_dir: str | Path, *, index: str | Path | None = None, t
         SELECT r.doc FROM rep p JOIN ranked r ON r.rnk = p.rep_rnk
         WHERE p.rep_rnk NOT IN (SELECT rep_rnk FROM near_tbl) ORDER BY r.doc
     """).fetchnumpy()["doc"]
-    if index_out is not None:
-        import pyarrow.parquet as pq
-
-        con.register("kept_tbl", pa.table({"doc": np.asarray(kept, dtype=np.int64)}))
-        reader = con.sql(f"""
-            SELECT s.article_id, s.source_path, s.shingle_count, s.signature
-            FROM read_parquet('{sigs_glob}') s JOIN kept_tbl USING (doc) ORDER BY s.article_id
-        """).fetch_record_batch(50000)
-        with pq.ParquetWriter(str(index_out), INDEX_SCHEMA, compression="zstd") as w:
-            for batch in reader:
-                n = batch.num_rows
-                sig = np.frombuffer(b"".join(batch.column(3).to_pylist()), dtype="<u4").reshape(n, num_perm)
-                w.write_table(index_table(batch.column(0).to_pylist(), batch.column(1).to_pylist(),
-                                           batch.column(2).to_numpy(), sig, band_keys(sig, bands, rows), tag))
-    con.close()
     stats = {"docs": int(n_docs), "candidates": int(a.size), "index_candidates": int(xa.size),
              "verified": len(edges), "index_verified": len(index_edges), "kept": int(len(kept)),
              "duplicates": dup.num_rows}
     return LargeDedupResult(duplicates=dup.cast(DUPLICATE_SCHEMA), kept_docs=np.asarray(kept), stats=stats)
+
+
+def _verify_exact(con, a: np.ndarray, b: np.ndarray, est: np.ndarray, threshold: float,
+                  bodies: Callable[[list[str]], dict[str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact Jaccard of the shingle sets for candidates within ``EXACT_CHECK_MARGIN`` of the threshold."""
+    near = est >= threshold - EXACT_CHECK_MARGIN
+    a, b = a[near], b[near]
+    if not a.size:
+        return a, b, np.zeros(0)
+    need = np.unique(np.concatenate([a, b]))
+    con.register("vneed_tbl", pa.table({"rnk": need}))
+    paths = dict(con.sql("SELECT rnk, source_path FROM ranked JOIN vneed_tbl USING (rnk)").fetchall())
+    texts = bodies(sorted(set(paths.values())))
+    sets = dict(zip(need.tolist(), shingle_sets([texts[paths[int(r)]] for r in need])))
+    sims = np.array([hashed_jaccard(sets[int(x)], sets[int(y)]) for x, y in zip(a, b)])
+    ok = sims >= threshold
+    return a[ok], b[ok], sims[ok]

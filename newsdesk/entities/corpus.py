@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,59 +36,77 @@ from newsdesk.names import name_tokens, norm_name
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-__all__ = ["resolve_corpus"]
+__all__ = ["KeyStats", "key_stats", "cluster_norms", "resolve_keys", "resolve_corpus"]
 
 
-def _existing_rows(existing: "pa.Table | Iterable[Mapping] | None") -> list[dict]:
-    if existing is None:
-        return []
-    rows = existing.to_pylist() if hasattr(existing, "to_pylist") else [dict(r) for r in existing]
-    return [r for r in rows if r.get("entity_id") and r.get("name")]
+@dataclass
+class KeyStats:
+    """How often an article-level key ``(name, type)`` occurs in a set of articles (what corpus resolution
+    needs of them: the workers send these counts, never the mentions)."""
+
+    mentions: int = 0
+    articles: int = 0
+
+    def add(self, other: KeyStats) -> None:
+        self.mentions += other.mentions
+        self.articles += other.articles
 
 
-def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
-                   existing: "pa.Table | None" = None,
-                   aliases_path: Path | str | None = None) -> tuple[list[dict], list[dict]]:
-    """Resolve article keys to corpus entities (see module doc).
+def key_stats(articles: Iterable[tuple[str, Sequence[ArticleMention]]]) -> dict[tuple[str, str], KeyStats]:
+    """Counts per article key over articles (each article counted once per key)."""
+    out: dict[tuple[str, str], KeyStats] = {}
+    for _, ms in articles:
+        seen: set[tuple[str, str]] = set()
+        for m in ms:
+            s = out.setdefault(m.key, KeyStats())
+            s.mentions += 1
+            if m.key not in seen:
+                seen.add(m.key)
+                s.articles += 1
+    return out
 
-    Returns ``(entity rows for the whole corpus = existing ∪ new, sorted by entity_id;
-    mention rows for the given articles, sorted by article_id, start)``.
+
+def cluster_norms(keys: Iterable[tuple[str, str]], aliases_path: Path | str | None = None) -> dict[tuple[str, str], str]:
+    """Each key's cluster: its normalized name after the alias table (what committed entities are matched by)."""
+    aliases = load_aliases(aliases_path)
+    out = {}
+    for name, _ in keys:
+        n = norm_name(name)
+        a = aliases.get(n)
+        out[(name, _)] = norm_name(a.canonical) if a else n
+    return out
+
+
+def resolve_keys(stats: Mapping[tuple[str, str], KeyStats], existing: Sequence[Mapping] = (),
+                 aliases_path: Path | str | None = None) -> tuple[dict[tuple[str, str], str], dict[str, tuple[str, str]]]:
+    """Article keys -> corpus entity ids (see module doc).
+
+    ``existing``: the committed entities that can matter (rows with entity_id, name, type): those whose
+    normalized name is one of the keys' clusters, and PERSON entities sharing a first or last name token
+    with a PERSON key (:func:`newsdesk.entities.index.committed_candidates` looks them up). Returns
+    ``(key -> entity_id, new entities: entity_id -> (name, type))``; committed entities never change.
     """
     aliases = load_aliases(aliases_path)
-
-    # one mention per (article_id, start, end); a deterministic pick if the caller repeats an article
-    mentions: dict[tuple[str, int, int], ArticleMention] = {}
-    for article_id, ms in articles:
-        for m in ms:
-            k = (article_id, m.start, m.end)
-            if k not in mentions or (m.key, m.surface, m.label) < (mentions[k].key, mentions[k].surface,
-                                                                    mentions[k].label):
-                mentions[k] = m
-
-    # clusters by normalized (alias-mapped) name
     clusters: dict[str, dict[str, Any]] = {}
-    owner: dict[tuple[str, int, int], str] = {}
-    for k, m in mentions.items():
-        name, typ = m.key
+    owner: dict[tuple[str, str], str] = {}
+    for key in sorted(stats):
+        st = stats[key]
+        name, typ = key
         n = norm_name(name)
         a = aliases.get(n)
         if a:
             name, n = a.canonical, norm_name(a.canonical)
         c = clusters.get(n)
         if c is None:
-            c = clusters[n] = {"names": Counter(), "name_articles": defaultdict(set), "votes": Counter(),
+            c = clusters[n] = {"names": Counter(), "name_articles": Counter(), "votes": Counter(),
                                "pinned": a.type if a else None, "alias": a.canonical if a else None,
-                               "tokens": name_tokens(n), "articles": set(), "surfaces": set(), "mentions": 0}
-        c["names"][name] += 1
-        c["name_articles"][name].add(k[0])
-        c["votes"][typ] += 1
-        c["articles"].add(k[0])
-        c["surfaces"].add(m.surface)
-        c["mentions"] += 1
-        owner[k] = n
+                               "tokens": name_tokens(n)}
+        c["names"][name] += st.mentions
+        c["name_articles"][name] += st.articles
+        c["votes"][typ] += st.mentions
+        owner[key] = n
 
-    # committed entities: by normalized name
-    old = _existing_rows(existing)
+    old = [dict(r) for r in existing if r.get("entity_id") and r.get("name")]
     old_by_norm: dict[str, list[dict]] = defaultdict(list)
     for r in old:
         old_by_norm[norm_name(r["name"])].append(r)
@@ -120,25 +139,23 @@ def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
             return "old:" + assigned[r[4:]]
         return r
 
-    # gather new entities
     new_entities: dict[str, dict[str, Any]] = {}  # 'new:<norm>' root -> merged stats
     for n, c in clusters.items():
         t = target("new:" + n)
         if t.startswith("old:"):
             continue
-        e = new_entities.setdefault(t, {"names": Counter(), "name_articles": defaultdict(set),
+        e = new_entities.setdefault(t, {"names": Counter(), "name_articles": Counter(),
                                          "votes": Counter(), "pinned": None, "alias": None})
         e["votes"].update(c["votes"])
         if t == "new:" + n:
             e["names"].update(c["names"])
-            for nm, arts in c["name_articles"].items():
-                e["name_articles"][nm] |= arts
+            e["name_articles"].update(c["name_articles"])
             e["pinned"], e["alias"] = c["pinned"], c["alias"]
     new_ids: dict[str, str] = {}
     new_meta: dict[str, tuple[str, str]] = {}
     for t, e in new_entities.items():
         typ = settle_type(e["votes"], e["pinned"])
-        name = e["alias"] or best_spelling(e["names"], {k: len(v) for k, v in e["name_articles"].items()})
+        name = e["alias"] or best_spelling(e["names"], e["name_articles"])
         eid = short_hash(typ, name)
         new_ids[t] = eid
         new_meta[eid] = (name, typ)
@@ -148,12 +165,44 @@ def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
         return t[4:] if t.startswith("old:") else new_ids[t]
 
     cluster_eid = {n: entity_of(n) for n in clusters}
+    return {k: cluster_eid[n] for k, n in owner.items()}, new_meta
 
-    # rows
+
+def _existing_rows(existing: "pa.Table | Iterable[Mapping] | None") -> list[dict]:
+    if existing is None:
+        return []
+    rows = existing.to_pylist() if hasattr(existing, "to_pylist") else [dict(r) for r in existing]
+    return [r for r in rows if r.get("entity_id") and r.get("name")]
+
+
+def resolve_corpus(articles: Sequence[tuple[str, Sequence[ArticleMention]]],
+                   existing: "pa.Table | None" = None,
+                   aliases_path: Path | str | None = None) -> tuple[list[dict], list[dict]]:
+    """Resolve article keys to corpus entities in memory (see module doc): the whole-corpus form of
+    :func:`resolve_keys`, for tests and benchmarks.
+
+    Returns ``(entity rows (entity_id, name, type, aliases, article_count, mention_count) for the whole
+    corpus = existing ∪ new, sorted by entity_id; mention rows for the given articles, sorted by
+    article_id, start)``.
+    """
+    # one mention per (article_id, start, end); a deterministic pick if the caller repeats an article
+    mentions: dict[tuple[str, int, int], ArticleMention] = {}
+    for article_id, ms in articles:
+        for m in ms:
+            k = (article_id, m.start, m.end)
+            if k not in mentions or (m.key, m.surface, m.label) < (mentions[k].key, mentions[k].surface,
+                                                                    mentions[k].label):
+                mentions[k] = m
+    by_article: dict[str, list[ArticleMention]] = defaultdict(list)
+    for (aid, _, _), m in sorted(mentions.items()):
+        by_article[aid].append(m)
+    old = _existing_rows(existing)
+    key_eid, new_meta = resolve_keys(key_stats(by_article.items()), old, aliases_path)
+
     stats: dict[str, dict[str, Any]] = defaultdict(lambda: {"articles": set(), "mentions": 0, "surfaces": set()})
     mention_rows: list[dict] = []
     for k, m in mentions.items():
-        eid = cluster_eid[owner[k]]
+        eid = key_eid[m.key]
         s = stats[eid]
         s["articles"].add(k[0])
         s["mentions"] += 1

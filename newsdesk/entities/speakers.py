@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.entities.aliases import Alias, load_aliases
 from newsdesk.entities.mentions import trim
 from newsdesk.names import is_subname, name_tokens, norm_name, strip_leading_titles
 
-__all__ = ["link_speaker"]
+__all__ = ["link_speaker", "SpeakerRef", "speaker_ref", "link_names"]
 
 
 def _clean_speaker(speaker: str, aliases: Mapping[str, Alias]) -> str:
@@ -108,3 +109,75 @@ def link_speaker(speaker: str | None, article_id: str, mentions: Sequence[Mappin
         if hits:
             return unique(hits)
     return unique(idx.person_parts.get(stoks, ()))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The same rules, split between the enrich worker (the article) and the driver (the corpus), so that no
+# mention or entity table travels: the worker resolves what the article settles to an article key, and
+# hands the driver only the speaker names the article could not settle.
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRef:
+    """A quote speaker as far as its article can tell: an article key, or names for the corpus step."""
+
+    key: tuple[str, str] | None  # the article-level entity key the speaker is
+    wanted: str | None  # else: normalized names to look up in the corpus (the speaker's first), joined by U+001F
+
+
+def speaker_ref(speaker: str | None, mentions: Sequence, *, aliases_path: Path | str | None = None
+                ) -> SpeakerRef | None:
+    """The article steps of :func:`link_speaker` over one article's mentions (``ArticleMention``s): a
+    speaker the article's own names settle gets their key; otherwise the names to look up in the corpus
+    (:func:`link_names`). None when the speaker string is empty after cleaning."""
+    if not speaker or not isinstance(speaker, str):
+        return None
+    aliases = load_aliases(aliases_path)
+    cleaned = _clean_speaker(speaker, aliases)
+    if not cleaned:
+        return None
+    sn = norm_name(cleaned)
+    wanted = {sn}
+    a = aliases.get(sn)
+    if a:
+        wanted.add(norm_name(a.canonical))
+    stoks = name_tokens(sn)
+
+    def unique(keys: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+        found = set(keys)
+        return next(iter(found)) if len(found) == 1 else None
+
+    keys = sorted({m.key for m in mentions})
+    hit = unique([m.key for m in mentions if norm_name(m.surface or "") in wanted]
+                 + [k for k in keys if norm_name(k[0]) in wanted])
+    if hit:
+        return SpeakerRef(hit, None)
+    hit = unique(k for k in keys if k[1] == "PERSON" and (is_subname(stoks, name_tokens(norm_name(k[0])))
+                                                          or is_subname(name_tokens(norm_name(k[0])), stoks)))
+    if hit:
+        return SpeakerRef(hit, None)
+    return SpeakerRef(None, "\x1f".join([sn, *sorted(wanted - {sn})]))  # the speaker's own name first
+
+
+def link_names(wanted: Iterable[str], entities: Sequence[Mapping]) -> dict[str, str]:
+    """The corpus steps of :func:`link_speaker`: each ``wanted`` (from :func:`speaker_ref`) -> the one entity
+    of ``entities`` (rows with entity_id, name, type: the run's new entities and the committed candidates)
+    that has that name, else the one PERSON it is a first or last part of. Ambiguous or unknown: absent."""
+    by_name: dict[str, set[str]] = defaultdict(set)
+    person_parts: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for e in entities:
+        n = norm_name(e["name"])
+        by_name[n].add(e["entity_id"])
+        if e.get("type") == "PERSON":
+            toks = name_tokens(n)
+            for k in range(1, len(toks)):
+                person_parts[toks[:k]].add(e["entity_id"])
+                person_parts[toks[-k:]].add(e["entity_id"])
+    out: dict[str, str] = {}
+    for w in wanted:
+        names = w.split("\x1f")
+        hits = set().union(*(by_name.get(n, ()) for n in names))
+        if not hits:
+            hits = person_parts.get(name_tokens(names[0]), set())
+        if len(hits) == 1:
+            out[w] = next(iter(hits))
+    return out

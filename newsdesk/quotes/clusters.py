@@ -11,7 +11,7 @@ from collections import defaultdict
 from newsdesk.lexicon import CLUSTER_STOP_WORDS
 from newsdesk.names import name_key, strip_honorifics
 
-__all__ = ["cluster_quotes"]
+__all__ = ["cluster_quotes", "cluster_incremental", "speaker_block", "quote_stems"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,3 +122,31 @@ def cluster_quotes(rows: list[dict], threshold: float = 0.6) -> list[str]:
         if root not in comp_min or qid < comp_min[root]:
             comp_min[root] = qid
     return [comp_min[find(i)] for i in range(n)]
+
+
+def speaker_block(speaker: str | None) -> str | None:
+    """The block a quote is clustered in: its speaker's comparison form (None: never clustered)."""
+    return _speaker_key(speaker)
+
+
+def quote_stems(text: str) -> list[str]:
+    """The stemmed content words :func:`cluster_quotes` compares, sorted (a quote's text signature)."""
+    return sorted({_stem(w) for w in _norm_tokens(text) if w not in CLUSTER_STOP_WORDS})
+
+
+def cluster_incremental(new: list[dict], committed: list[dict], threshold: float = 0.6) -> list[str]:
+    """Cluster ids for ``new`` quotes (dicts with quote_id, text, block), given the ``committed`` quotes
+    that may repeat them (dicts with quote_id, text, block, quote_cluster_id; typically the committed
+    quotes of the same blocks sharing a content word with a new one).
+
+    Committed ids never change: a new quote that joins a cluster of committed quotes takes the smallest
+    committed cluster id among them; otherwise the smallest quote_id of its cluster (as
+    :func:`cluster_quotes`).
+    """
+    rows = [{"quote_id": r["quote_id"], "text": r["text"], "speaker": r["block"]} for r in [*committed, *new]]
+    ids = cluster_quotes(rows, threshold)
+    keep: dict[str, str] = {}
+    for r, cid in zip(committed, ids[:len(committed)]):
+        if cid not in keep or r["quote_cluster_id"] < keep[cid]:
+            keep[cid] = r["quote_cluster_id"]
+    return [keep.get(cid, cid) for cid in ids[len(committed):]]

@@ -106,7 +106,7 @@ def write_corpus(raw: Path, n: int, *, seed: int = 0, start: int = 0, dup_every:
 RUN_COLUMNS = {"run_id"}  # differ between an incremental history and one run over everything
 # Committed rows are never rewritten, so a quote cluster keeps the id it was committed with, while one run
 # over everything names it after its smallest quote_id: compare the clustering itself (quote_clusters).
-HISTORY_COLUMNS = {"quotes.quote_cluster_id"}
+HISTORY_COLUMNS = {"quotes.quote_cluster_id", "quote_index.quote_cluster_id"}
 
 
 def table_rows(out: Path | str, *, drop: set[str] = RUN_COLUMNS, skip: tuple[str, ...] = ("runs",),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.prepare import prepare_batch
+from newsdesk.prepare import prepare_batch, read_staged
 from newsdesk.store import Store
 from tests.flows.opshelp import article_text
 
@@ -66,6 +66,10 @@ def build_raw(raw: Path, outside: Path) -> dict[str, tuple[str, str | None]]:
     put("big.txt", big.encode(), "reject", "too_large")
     put("good.txt.gz", gzip.compress(article_text(9006).encode()), "article")
     put("cut.txt.gz", gzip.compress(article_text(9007).encode())[:-40], "reject", "truncated_gzip")
+    # pages that decode fine but are not news articles: the quality gate turns them away
+    put("junk/404.txt", b"Page not found\n\nError 404\n\nSorry, the page you are looking for does not exist "
+        b"or has been moved.\n\nGo to the homepage\n", "reject", "not_article")
+    put("junk/breaking.txt", b"Breaking\n\nMore to follow.\n", "reject", "not_article")
 
     outside.mkdir(parents=True, exist_ok=True)
     secret = outside / "secret.txt"
@@ -91,6 +95,27 @@ def bad_run(prefect_harness, tmp_path_factory):
     summary = curate(raw=str(raw), out=str(out), max_bytes=MAX_BYTES)
     again = curate(raw=str(raw), out=str(out), max_bytes=MAX_BYTES)
     return dict(raw=raw, out=out, expect=expect, summary=summary, again=again)
+
+
+def test_pages_that_are_not_articles_are_rejected_and_counted_by_rule(bad_run):
+    s = bad_run["summary"]
+    assert s["reject_reasons"]["not_article"] == 2
+    assert sum(s["quality_rules"].values()) == 2 and all("." in r for r in s["quality_rules"])
+    details = {r["source_path"]: r["detail"] for r in Store(bad_run["out"]).read("rejects").to_pylist()
+               if r["reason"] == "not_article"}
+    assert set(details) == {"junk/404.txt", "junk/breaking.txt"}
+    assert all(d.split(":", 1)[0] in s["quality_rules"] for d in details.values())
+
+
+def test_keep_low_quality_keeps_them(prefect_harness, tmp_path):
+    from newsdesk.flows.curate import curate
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "404.txt").write_bytes(b"Page not found\n\nError 404\n\nSorry, the page you are looking for "
+                                  b"does not exist or has been moved.\n\nGo to the homepage\n")
+    s = curate(raw=str(raw), out=str(tmp_path / "out"), keep_low_quality=True)
+    assert (s["articles"], s["rejects"]) == (1, 0)
 
 
 def test_run_commits_despite_bad_input(bad_run):
@@ -147,8 +172,8 @@ def test_file_vanishing_mid_run(tmp_path):
     (tmp_path / "here.txt").write_text(article_text(1), encoding="utf-8")
     (tmp_path / "gone.txt").write_text(article_text(2), encoding="utf-8")
     (tmp_path / "gone.txt").unlink()
-    result = prepare_batch(tmp_path, ["here.txt", "gone.txt"], {}, MAX_BYTES)
-    assert [p.source_path for p in result.prepared] == ["here.txt"]
+    result = prepare_batch(tmp_path, ["here.txt", "gone.txt"], {}, MAX_BYTES, tmp_path / "stage", "0")
+    assert [p.source_path for p in read_staged(tmp_path / "stage", "0")] == ["here.txt"]
     assert [(r.path, r.reason) for r in result.rejects] == [("gone.txt", "vanished")]
 
 
@@ -158,5 +183,5 @@ def test_file_changed_mid_run(tmp_path):
     p.write_text(article_text(3), encoding="utf-8")
     p.write_text(article_text(4), encoding="utf-8")  # the batch reads whatever is there now
     import hashlib
-    result = prepare_batch(tmp_path, ["a.txt"], {}, MAX_BYTES)
-    assert result.prepared[0].source_sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
+    prepare_batch(tmp_path, ["a.txt"], {}, MAX_BYTES, tmp_path / "stage", "0")
+    assert read_staged(tmp_path / "stage", "0")[0].source_sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
