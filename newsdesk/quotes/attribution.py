@@ -224,10 +224,10 @@ def subject_of_cue(doc: Doc, j: int, sa: int, si: int, prev_in_sent: Speaker | N
         # coordinated / participial cue: the sentence subject
         if prev_in_sent is not None:
             return Speaker(prev_in_sent.name, prev_in_sent.label, prev_in_sent.attribution,
-                            prev_in_sent.gender), False
+                           prev_in_sent.gender, prev_in_sent.mention, prev_in_sent.ref), False
         sub = doc.sent_subject.get(si)
         if sub is not None:
-            return Speaker(sub.name, sub.label, sub.attribution, sub.gender), False
+            return Speaker(sub.name, sub.label, sub.attribution, sub.gender, sub.mention, sub.ref), False
         return None, False
     if m >= sa and toks[m].lower in AGENT_NOUNS:
         return None, False  # "critics called it …": an agent, but no named speaker

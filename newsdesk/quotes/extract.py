@@ -492,7 +492,9 @@ def _surface(doc: Doc, qi: int, qa: int, qb: int, si: int, sa: int, sb: int, pre
                 if s is not None and s.name:
                     speaker, cue, attribution = s, "according to", "according_to"
                 break
-    if speaker is not None and attribution == "role":
+    if speaker is not None and speaker.attribution == "description":
+        attribution = "description"
+    elif speaker is not None and attribution == "role":
         # a role phrase stays a speaker in its own words; the name it stands for is the reference
         m = speaker.mention
         words = doc.body[m[0]:m[1]] if m else None

@@ -56,12 +56,10 @@ def _resolve_np(doc: Doc, np: NounPhrase | None, si: int, attribution: str, q_ch
         return _resolve_pronoun(doc, np.text.lower(), si, q_char, last_speakers, np.tok_start)
     if np.kind == "role":
         if np.owner:
+            # "Putin’s spokesman", "China’s embassy": someone of the owner's, in the article's words
             head = np.role_words[-1] if np.role_words else ""
-            if head in ORG_ROLE_NOUNS:
-                text = doc.body[doc.toks[np.tok_start].start:doc.toks[np.tok_end - 1].end]
-                return Speaker(text, "ORG", "role")
-            canon = canonical(doc, np.owner, None)
-            return Speaker(canon, None, "role")
+            text = doc.body[doc.toks[np.tok_start].start:doc.toks[np.tok_end - 1].end]
+            return Speaker(text, "ORG" if head in ORG_ROLE_NOUNS else None, "description")
         return _resolve_role(doc, np, q_char)
     return None
 
