@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 
 from newsdesk.lexicon import (
-    ABBREVIATIONS, AGENT_NOUNS, BE_FORMS, HONORIFICS, POST_ONLY_CUES, PREPOSITIONS, ROLE_NOUNS, SKIP_BEFORE_CUE,
-    SPEECH_NOUNS,
+    ABBREVIATIONS, AGENT_NOUNS, BE_FORMS, CUE_NOUNISH, HONORIFICS, POST_ONLY_CUES, PREPOSITIONS, ROLE_NOUNS,
+    SKIP_BEFORE_CUE, SPEECH_NOUNS,
 )
-from newsdesk.quotes.grammar import Grammar
+from newsdesk.quotes.grammar import Grammar, speech_cue
 from newsdesk.quotes.phrases import NounPhrase, cue_at, np_ending_at, np_starting_at, person_chunk
 from newsdesk.quotes.resolve import resolve_np
 from newsdesk.quotes.speakers import Speaker
@@ -53,7 +53,7 @@ def post_quote(doc: Doc, qi: int, qa: int, qb: int) -> tuple[NounPhrase | None, 
             break
         hi += 1
     # "said X"
-    c = cue_at(doc, j)
+    c = cue_at(doc, j) or _speech_at(doc, j)
     if c is not None:
         np = np_starting_at(doc, j + 1, hi)
         if np is not None:
@@ -62,7 +62,7 @@ def post_quote(doc: Doc, qi: int, qa: int, qb: int) -> tuple[NounPhrase | None, 
     # "X [appositive] [adverbs] said"
     k = j
     while k < hi and k - j < 14:
-        c = cue_at(doc, k)
+        c = cue_at(doc, k) or (_speech_at(doc, k) if k > j else None)
         if c is not None:
             break
         k += 1
@@ -92,6 +92,16 @@ def post_quote(doc: Doc, qi: int, qa: int, qb: int) -> tuple[NounPhrase | None, 
         if first is None:
             return None, c
     return np, c
+
+
+def _speech_at(doc: Doc, j: int) -> str | None:
+    """A verb of saying outside the cue list ("riffed", "exhorted"), read only in the frame right after a
+    quote: a lower-case word that is no noun of saying."""
+    t = doc.toks[j]
+    if t.quote != -1 or not t.text.isalpha() or not t.text.islower() or t.lower in CUE_NOUNISH or \
+            t.lower in SPEECH_NOUNS:
+        return None
+    return speech_cue(t.lower)
 
 
 _PARTY_TAG = re.compile(r"[RDIL]-[A-Z][\w.]*$")
@@ -357,8 +367,12 @@ def _frame(g: Grammar, qi: int, k: int, inside: list[int]) -> bool:
     sp = g.doc.spans[qi]
     if sp.close_pos is None or g.body[sp.start:sp.end].rstrip()[-1:] not in ",!?":
         return False
-    return 0 < k - inside[-1] <= 6 and not any(g.text(j) in ".;:" or g.quote[j] != -1
-                                               for j in range(inside[-1] + 1, k))
+    if any(g.text(j) in ".;:" or g.quote[j] != -1 for j in range(inside[-1] + 1, k)):
+        return False
+    # right after the quote, or after the subject that follows it ("the party's vice-presidential
+    # nominee riffed")
+    s = g.subject(k)
+    return 0 < k - inside[-1] <= 6 or (s is not None and inside[-1] < s < k and k - inside[-1] <= 16)
 
 
 def name_after(g: Grammar, qi: int, inside: list[int], cue: int) -> int | None:
@@ -404,6 +418,13 @@ def intro_cue(g: Grammar, colon: int) -> GrammarCue | None:
             break
         v = g.head(v)
     if not g.is_verb(v) or g.quote[v] != -1:
+        # the parser hung the clause from the quote ("a spokesman could only quip: “…”"): the nearest
+        # verb of saying before the colon
+        for k in range(colon - 1, max(-1, colon - 25), -1):
+            if g.quote[k] != -1 or g.text(k) in ".;":
+                break
+            if g.cue_of(k) is not None and g.subject(k) is not None:
+                return GrammarCue(k, g.cue_of(k), g.subject(k), "intro")
         return None
     s = g.subject(v)
     if s is None and g.cue_of(v) is not None:
