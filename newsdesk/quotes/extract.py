@@ -188,6 +188,9 @@ def _extract_spans(doc: Doc, parse: list | None) -> list[dict]:
     return out
 
 
+OUTER_SOURCE = True
+
+
 def _same_speaker(row: dict, src: dict) -> None:
     """A continued quote: the speaker of ``src``, and where it is named."""
     for k in ("speaker", "speaker_start", "speaker_end", "speaker_refers_to"):
@@ -301,7 +304,9 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                     s, c = _said_before(doc, g, qi, si, last_speakers)
             if s is not None:
                 speaker, cue, attribution = s, c, s.attribution
-        if speaker is None:
+        if speaker is None or OUTER_SOURCE:
+            # "according to X" names the source of the whole sentence, also of the words of someone X
+            # reports ("According to GMA News, Salceda said “…”")
             a = g.at(toks[sa].start)
             b = g.at(toks[sb - 1].start) + 1
             src = according_to(g, a, b) if a >= 0 and b > 0 else None
