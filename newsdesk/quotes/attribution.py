@@ -312,6 +312,13 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
             c = g.cue_of(v)
             if c is not None:
                 offer(depth, GrammarCue(v, c, g.subject(v), "governs"))
+                # "X said “…”, the Times reported": the outlet reporting it all is the source
+                for u in chain[depth + 1:]:
+                    if g.quote[u] != -1:
+                        break
+                    if g.lower(u) in REPORT_VERBS and g.subject(u) is not None:
+                        offer(-1, GrammarCue(u, g.lower(u), g.subject(u), "governs"))
+                        break
                 break
             if g.dep(v) in ("ROOT",):
                 break
@@ -343,6 +350,9 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
             best[1].subject = s
     return best[1] if best else None
 
+
+#: verbs of an outlet reporting what others said
+REPORT_VERBS = frozenset({"reported", "reports", "reporting"})
 
 #: prepositions of circumstance: a title under one of them names a show, a paper, an event
 CIRCUMSTANCE_PREPS = frozenset({"on", "at", "in", "during", "via", "through", "from", "before", "after", "for"})
