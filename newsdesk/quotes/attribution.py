@@ -342,6 +342,19 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
                     _frame(g, qi, k, inside):
                 # “…,” Trump shot back: any verb right after the quote with a subject
                 offer(10, GrammarCue(k, g.particle(k), s, "attached"))
+    if best is None:
+        # “…!” the group shouted: the parser ended a sentence with the quote; the frame after it
+        sp = g.doc.spans[qi]
+        if sp.close_pos is not None and g.body[sp.start:sp.end].rstrip()[-1:] in ",!?":
+            for k in range(inside[-1] + 1, min(len(g), inside[-1] + 10)):
+                if g.quote[k] != -1 or g.text(k) in ".;:":
+                    break
+                if g.is_verb(k):
+                    s = g.subject(k)
+                    c = g.cue_of(k)
+                    if s is not None and s > inside[-1] and (c is not None or s < k):
+                        offer(12, GrammarCue(k, c or g.particle(k), s, "attached"))
+                    break
     if best is not None and best[1].subject is None and best[1].verb is not None and best[1].verb > inside[-1]:
         s = name_after(g, qi, inside, best[1].verb)
         if s is None and best[1].cue is not None and _frame(g, qi, best[1].verb, inside):

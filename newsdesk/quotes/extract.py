@@ -310,6 +310,9 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
             a = g.at(toks[sa].start)
             b = g.at(toks[sb - 1].start) + 1
             src = according_to(g, a, b) if a >= 0 and b > 0 else None
+            if speaker is not None and src is not None and gc is not None and gc.verb is not None and \
+                    g.at(sp.start) < gc.verb < src and gc.subject is not None and gc.subject > g.at(sp.start):
+                src = None  # "“…,” Putin said, according to Reuters": the frame names who said the words
             ph = g.phrase(src) if src is not None else None
             s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers, "according_to") if ph else None
             if s is not None and s.name:
