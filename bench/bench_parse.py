@@ -1,6 +1,6 @@
 """What the dependency parse costs: a whole run against bare spaCy on the same texts, 2 processes each.
 
-    .venv/bin/python bench/bench_parse.py --raw RAW_DIR [--workers 2] [--json out.json] [--skip-noparse]
+    .venv/bin/python bench/bench_parse.py --raw RAW_DIR [--workers 2] [--repeat 2] [--json out.json] [--skip-noparse]
 
 Measures, on the same machine one after the other:
 
@@ -13,7 +13,8 @@ Measures, on the same machine one after the other:
 
 A run's time is its own work (the ``runs`` table's seconds: from the flow's start to the commit) and, for
 reference, the wall time of the command (which adds the temporary Prefect server's start when PREFECT_API_URL
-is unset). Throughput is words of the kept bodies per second. Goal: run / bare >= 0.85.
+is unset). Throughput is words of the kept bodies per second. The four are interleaved ``--repeat`` times and
+each figure is the fastest of its repeats (the machine is shared). Goal: run / bare >= 0.85.
 """
 from __future__ import annotations
 
@@ -83,17 +84,34 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--skip-noparse", action="store_true", help="leave out the NER-only run")
+    ap.add_argument("--repeat", type=int, default=2, help="interleaved repeats; the fastest of each counts")
     a = ap.parse_args()
     res: dict = {}
-    with tempfile.TemporaryDirectory(prefix="bench_parse_") as tmp:
-        tmp = Path(tmp)
-        res["run"] = newsdesk_run(a.raw, tmp / "with_parse", a.workers, True)
-        bodies = bodies_of(tmp / "with_parse")
-        if not a.skip_noparse:
-            res["run_ner_only"] = newsdesk_run(a.raw, tmp / "ner_only", a.workers, False)
+    best = lambda runs: min(runs, key=lambda r: r["run_s"])  # noqa: E731
+    runs: dict[str, list] = {"run": [], "run_ner_only": []}
+    bares: dict[str, list] = {"bare": [], "bare_ner_only": []}
+    bodies: list[str] = []
+    # the configurations interleaved, --repeat times, each figure the fastest of its repeats: the machine is
+    # shared, and a neighbour's job slows one measurement, not all of them
+    for i in range(a.repeat):
+        with tempfile.TemporaryDirectory(prefix="bench_parse_") as tmp:
+            tmp = Path(tmp)
+            runs["run"].append(newsdesk_run(a.raw, tmp / "with_parse", a.workers, True))
+            bodies = bodies or bodies_of(tmp / "with_parse")
+            if not a.skip_noparse:
+                runs["run_ner_only"].append(newsdesk_run(a.raw, tmp / "ner_only", a.workers, False))
+        bares["bare"].append(bare(bodies, a.workers, True))
+        bares["bare_ner_only"].append(bare(bodies, a.workers, False))
+        print(f"repeat {i + 1}: run {runs['run'][-1]['run_s']:.1f} s, ner-only run "
+              f"{runs['run_ner_only'][-1]['run_s'] if runs['run_ner_only'] else float('nan'):.1f} s, bare "
+              f"{bares['bare'][-1]:.1f} s, bare ner {bares['bare_ner_only'][-1]:.1f} s", flush=True)
+    res["run"] = best(runs["run"])
+    if runs["run_ner_only"]:
+        res["run_ner_only"] = best(runs["run_ner_only"])
     words = sum(len(b.split()) for b in bodies)
-    res["bare"] = {"s": bare(bodies, a.workers, True)}
-    res["bare_ner_only"] = {"s": bare(bodies, a.workers, False)}
+    res["bare"] = {"s": min(bares["bare"])}
+    res["bare_ner_only"] = {"s": min(bares["bare_ner_only"])}
+    res["all"] = {"runs": runs, "bares": bares}
     res["articles"], res["words"] = len(bodies), words
     print(f"{len(bodies)} English articles, {words} words, {a.workers} processes")
     rows = [("newsdesk run (NER + parse of quote paragraphs)", res["run"]["run_s"], res["run"]["wall_s"])]
