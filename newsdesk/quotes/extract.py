@@ -108,7 +108,7 @@ def _article(body: str, lang: str, ents: list, spans: list) -> Doc:
 
 
 def _extract_spans(doc: Doc, parse: list | None) -> list[dict]:
-    body, lang, spans = doc.body, doc.lang, doc.spans
+    lang, spans = doc.lang, doc.spans
     if lang != "en":
         return _extract_foreign(doc)
     g = Grammar(doc, parse) if parse else None
