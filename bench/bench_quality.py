@@ -38,9 +38,16 @@ sys.path.insert(0, str(ROOT))
 from newsdesk.ingest import Decoded, Reject, normalize_text, read_text  # noqa: E402
 from newsdesk.language import detect_language  # noqa: E402
 from newsdesk.prepare import Prepared, prepare_file  # noqa: E402
-from newsdesk.quality import assess, load_quality_rules  # noqa: E402
+from newsdesk.quality import QualityConfig, assess, load_quality_rules  # noqa: E402
 
 NER_WORDS_PER_S = 16_000  # the pipeline's spaCy NER throughput measured by bench/bench_entities.py
+#: prepare_file runs the gate itself; the bench prepares with the gate off, then times and reports it apart
+GATE_OFF = QualityConfig(keep_low_quality=True)
+#: bench/junk/<dir> -> the coarse kind it belongs to (the kinds a held-out set is reported by)
+COARSE = {"breaking_stub": "stub", "char_runs": "filler", "lorem_ipsum": "filler", "comments": "comments",
+          "cookie_wall": "cookie", "dumps": "data", "tables": "data", "enable_js": "js", "error": "error",
+          "gallery": "media", "live": "media", "podcast": "media", "video": "media", "index": "nav",
+          "navigation": "nav", "login_captcha": "login", "newsletter": "newsletter", "paywall": "paywall"}
 
 
 def _files(root: Path) -> list[Path]:
@@ -83,7 +90,7 @@ class Run:
         t0 = time.perf_counter()
         c0 = time.process_time()
         for d in docs:
-            self.prepared.append(prepare_file(d))
+            self.prepared.append(prepare_file(d, GATE_OFF))
         self.prepare_cpu = time.process_time() - c0
         self.prepare_s = time.perf_counter() - t0
         kept = [p for p in self.prepared if isinstance(p, Prepared)]
@@ -119,11 +126,17 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f}%" if b else "-"
 
 
-def report_junk(junk_root: Path, out: dict) -> None:
+def report_junk(junk_root: Path, out: dict, only: str | None = None, coarse: bool = False) -> None:
+    """Recall per kind. ``only``: pages whose file name starts with this (one junk set, e.g. ``set6_``; several
+    prefixes separated by commas);
+    ``coarse``: kinds grouped as in :data:`COARSE` (stub, filler, data, media, nav, ...)."""
     by_kind: dict[str, list[Decoded]] = defaultdict(list)
     for d in _decode_dir(junk_root):
-        by_kind[d.path.split("/")[0]].append(d)
-    print(f"\n## Junk ({junk_root})\n")
+        kind, _, name = d.path.partition("/")
+        if only and not name.startswith(tuple(only.split(","))):
+            continue
+        by_kind[COARSE.get(kind, kind) if coarse else kind].append(d)
+    print(f"\n## Junk ({junk_root}{', pages ' + only + '*' if only else ''})\n")
     print("| kind | pages | rejected | recall | caught by |")
     print("|---|---:|---:|---:|---|")
     tot = rej = 0
@@ -269,6 +282,9 @@ def report_timing(runs: list[Run], ner_sample: int, out: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--junk", type=Path, default=ROOT / "bench" / "junk")
+    ap.add_argument("--only", metavar="PREFIX", help="junk pages whose file name starts with PREFIX (one set; "
+                    "several: set6_,set7_)")
+    ap.add_argument("--coarse", action="store_true", help="junk recall by coarse kind (stub, filler, media...)")
     ap.add_argument("--briefs", type=Path, default=ROOT / "bench" / "briefs")
     ap.add_argument("--real", action="append", default=[], metavar="NAME=DIR", help="folder of real articles")
     ap.add_argument("--elevant", type=Path, help="folder with ELEVANT *.benchmark.jsonl")
@@ -279,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     detect_language("warm up the language profiles")
     load_quality_rules()
     out: dict = {}
-    report_junk(args.junk, out)
+    report_junk(args.junk, out, args.only, args.coarse)
     report_briefs(args.briefs, out)
     runs: list[Run] = []
     names: list[str] = []

@@ -11,16 +11,26 @@ Points placed in the code (see docs/operations.md and tests/flows/test_crash.py)
 ``before_rename``        Store.commit, snapshot written and fsynced under its temporary name
 ``before_flip``          Store.commit, snapshot renamed to its number, ``current`` not flipped yet
 ``before_catalog``       Store.commit, ``current`` flipped, catalog.duckdb / DATASET.md not yet rebuilt
+
+``NEWSDESK_CRASH_SIGNAL=INT`` sends SIGINT to the process group instead (what a Ctrl-C in the terminal does),
+for the interruption tests: the run's handler then reports and exits while this thread waits.
 """
 from __future__ import annotations
 
 import os
 import signal
+import time
 
 ENV = "NEWSDESK_CRASH_AT"
+SIGNAL_ENV = "NEWSDESK_CRASH_SIGNAL"
 
 
 def crash_point(name: str) -> None:
-    """SIGKILL this process when ``NEWSDESK_CRASH_AT == name``."""
+    """SIGKILL this process when ``NEWSDESK_CRASH_AT == name`` (SIGINT its group with
+    ``NEWSDESK_CRASH_SIGNAL=INT``)."""
     if os.environ.get(ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+        if os.environ.get(SIGNAL_ENV) == "INT":
+            os.killpg(os.getpgid(0), signal.SIGINT)
+            time.sleep(60)  # the interrupt handler exits the process before the code after the point runs
+        else:
+            os.kill(os.getpid(), signal.SIGKILL)

@@ -1,7 +1,8 @@
 """What a run must read: the raw files that are new or changed since the store last saw them.
 
-A file whose size and modification time match the latest ``file_state`` row of its path was curated (or
-rejected) as it is and is skipped without being opened; every other file is read, and a file whose content
+A file whose size and modification time match a ``file_state`` row of its path was curated (or rejected)
+as it is and is skipped without being opened (modification times only move forward, so a match is the
+version that row recorded, or one restored with its timestamp, which the manifest also holds); every other file is read, and a file whose content
 is a version the manifest already has (touched, or changed and changed back) is recognised by its sha256 in
 the prepare step and skipped there. Both lookups are DuckDB joins of the run's paths against the committed
 Parquet files, so a run with nothing new costs a directory listing and two joins, whatever the store's size.
@@ -35,17 +36,14 @@ def files_to_read(files: Sequence[RawFile], file_state: list[Path], manifest: li
         con.register("seen", pa.table({"source_path": [f.path for f in files],
                                        "size_bytes": pa.array([f.size for f in files], pa.int64()),
                                        "mtime_ns": pa.array([f.mtime_ns for f in files], pa.int64())}))
-        same = {r[0] for r in con.sql(f"""
-            WITH latest AS (
-                SELECT source_path, arg_max(size_bytes, (filename, file_row_number)) AS size_bytes,
-                       arg_max(mtime_ns, (filename, file_row_number)) AS mtime_ns
-                FROM read_parquet({parquet_list(file_state)}, filename = true, file_row_number = true)
-                WHERE source_path IN (SELECT source_path FROM seen) GROUP BY source_path)
-            SELECT s.source_path FROM seen s JOIN latest l USING (source_path)
-            WHERE s.size_bytes = l.size_bytes AND s.mtime_ns = l.mtime_ns AND s.mtime_ns >= 0""").fetchall()}
+        changed = {r[0] for r in con.sql(f"""
+            SELECT s.source_path FROM seen s ANTI JOIN (
+                SELECT source_path, size_bytes, mtime_ns FROM read_parquet({parquet_list(file_state)})) l
+            ON s.source_path = l.source_path AND s.size_bytes = l.size_bytes AND s.mtime_ns = l.mtime_ns
+            UNION ALL SELECT source_path FROM seen WHERE mtime_ns < 0""").fetchall()}
     finally:
         con.close()
-    to_read = [f for f in files if f.path not in same]
+    to_read = [f for f in files if f.path in changed]
     return ToRead(to_read, len(files) - len(to_read), _known(to_read, manifest))
 
 

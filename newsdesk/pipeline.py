@@ -337,6 +337,8 @@ def run(config: RunConfig, executor: Executor, *, progress: Progress | None = No
         summary = state.summary
         if not summary.committed:  # nothing new: report the store as it is
             summary.version = store.version()
+            summary.last_run_id = _previous_run_id(store)
+            summary.run_id = ""  # no run was committed: it has no id
         summary.entities = store.count_rows("entities")
     summary.seconds = time.perf_counter() - state.t0
     summary.step_seconds = {k: round(v, 3) for k, v in state.seconds.items()}

@@ -16,7 +16,6 @@ body or the whole store:
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,30 +142,26 @@ def plan_run(stage: Path, results: Sequence, discovery_rejects: Sequence[Reject]
         result = deduplicate_views(con, index_sql=f"read_parquet({parquet_list(index)})" if index else None,
                                    threshold=threshold, bodies=body_loader(stage))
         con.register("kept_docs", pa.table({"doc": pa.array(result.kept_docs, pa.int64())}))
-        kept = con.sql("SELECT part, source_path, source_sha256, article_id, outlet, language, size_bytes "
+        kept = con.sql("SELECT part, source_path, source_sha256, article_id "
                        "FROM sig JOIN kept_docs USING (doc) ORDER BY source_path").fetch_arrow_table()
+        languages = dict(con.sql("SELECT language, count(*) FROM sig JOIN kept_docs USING (doc) "
+                                 "GROUP BY language ORDER BY language").fetchall())
         repeated = _repeated_lines(con, stage)
         versions = con.sql("SELECT source_path || chr(30) || source_sha256 AS v FROM sig ORDER BY v")
-        sizes = dict(con.sql("SELECT source_path, size_bytes FROM sig").fetchall()) \
-            if result.duplicates.num_rows else {}
         rejects = _new_rejects(con, [*discovery_rejects, *(r for res in results for r in res.rejects)],
                                committed.get("files") or [])
         reject_versions = sorted(f"{r.path}\x1e{r.sha256 or ''}" for r in rejects)
         run_id = _run_id_stream(previous_run_id, _merge_sorted(_batches(versions), reject_versions))
-        paths = kept.column("source_path").to_pylist() + result.duplicates.column("source_path").to_pylist() \
-            + [r.path for r in rejects]
-        previous = _previous_versions(con, committed.get("files") or [], paths)
+        files_rows = _files_rows(con, run_id, result.duplicates, rejects, committed.get("files") or [])
     finally:
         con.close()
     duplicates = result.duplicates.append_column(
         schema.table("duplicates").column("run_id").arrow_field(),
         pa.array([run_id] * result.duplicates.num_rows, pa.string()))
-    files_rows = _files_rows(run_id, kept, result.duplicates, sizes, rejects, previous)
     files_new = sum(r.docs for r in results) + len(rejects)  # new versions: prepared or newly rejected
     return Plan(run_id=run_id, stage=stage, files_seen=files_seen, files_new=files_new,
-                known=files_seen - files_new, unread=files_unchanged, kept=kept.select(["part", "source_path", "source_sha256", "article_id"]),
-                duplicates=duplicates, rejects=rejects, repeated=repeated, files_rows=files_rows,
-                languages=dict(sorted(Counter(kept.column("language").to_pylist()).items())),
+                known=files_seen - files_new, unread=files_unchanged, kept=kept, duplicates=duplicates,
+                rejects=rejects, repeated=repeated, files_rows=files_rows, languages=languages,
                 stats=result.stats)
 
 
@@ -183,7 +178,7 @@ def _merge_sorted(chunks, extra: list[str]):
     def flat():
         for c in chunks:
             yield from c
-    yield list(heapq.merge(flat(), extra))
+    yield heapq.merge(flat(), extra)  # streamed: never the run's whole list at once
 
 
 def _repeated_lines(con: duckdb.DuckDBPyConnection, stage: Path) -> frozenset[tuple[str | None, str]]:
@@ -215,36 +210,37 @@ def _new_rejects(con: duckdb.DuckDBPyConnection, rejects: list[Reject], files: l
     return [out[k] for k in sorted(out, key=lambda k: (k[0], k[1] or ""))]
 
 
-def _previous_versions(con: duckdb.DuckDBPyConnection, files: list[Path], paths: list[str]) -> dict[str, str]:
-    """The latest committed sha256 of each of ``paths`` already in the manifest (a file changed in place).
-
-    Parts are named by snapshot number, so file name then row order is commit order.
-    """
-    if not files or not paths:
-        return {}
-    con.register("want_paths", pa.table({"source_path": sorted(set(paths))}))
-    rows = con.sql(f"""
-        SELECT source_path, arg_max(source_sha256, (filename, file_row_number))
-        FROM read_parquet({parquet_list(files)}, filename = true, file_row_number = true)
-        JOIN want_paths USING (source_path) GROUP BY source_path""").fetchall()
-    return dict(rows)
-
-
-def _files_rows(run_id: str, kept: pa.Table, duplicates: pa.Table, sizes: dict[str, int],
-                rejects: list[Reject], previous: dict[str, str]) -> pa.Table:
+def _files_rows(con: duckdb.DuckDBPyConnection, run_id: str, duplicates: pa.Table, rejects: list[Reject],
+                files: list[Path]) -> pa.Table:
+    """The run's ``files`` manifest rows, built by DuckDB from the staged signatures: every kept article and
+    duplicate, every new reject, each with the version of its path committed before (a file changed in
+    place; parts are named by snapshot number, so file name then row order is commit order)."""
     t = schema.table("files")
-    rows = [t.row(source_path=p, source_sha256=s, size_bytes=z, outcome="article", article_id=a,
-                  previous_sha256=previous.get(p), run_id=run_id)
-            for p, s, z, a in zip(*(kept.column(c).to_pylist()
-                                    for c in ("source_path", "source_sha256", "size_bytes", "article_id")))]
-    rows += [t.row(source_path=p, source_sha256=s, size_bytes=sizes.get(p), outcome="duplicate", article_id=a,
-                   previous_sha256=previous.get(p), run_id=run_id)
-             for p, s, a in zip(*(duplicates.column(c).to_pylist()
-                                  for c in ("source_path", "source_sha256", "duplicate_of")))]
-    rows += [t.row(source_path=r.path, source_sha256=r.sha256, size_bytes=r.size_bytes, outcome="reject",
-                   article_id=None, previous_sha256=previous.get(r.path), run_id=run_id) for r in rejects]
-    rows.sort(key=lambda f: (f["source_path"], f["source_sha256"] or ""))
-    return t.to_arrow(rows)
+    con.register("dup_rows", duplicates)
+    con.register("rej_rows", pa.table({"source_path": pa.array([r.path for r in rejects], pa.string()),
+                                       "source_sha256": pa.array([r.sha256 for r in rejects], pa.string()),
+                                       "size_bytes": pa.array([r.size_bytes for r in rejects], pa.int64())}))
+    run = """
+        SELECT source_path, source_sha256, size_bytes, 'article' AS outcome, article_id
+        FROM sig JOIN kept_docs USING (doc)
+        UNION ALL
+        SELECT d.source_path, d.source_sha256, s.size_bytes, 'duplicate', d.duplicate_of
+        FROM dup_rows d JOIN sig s USING (source_path, source_sha256)
+        UNION ALL
+        SELECT source_path, source_sha256, size_bytes, 'reject', NULL FROM rej_rows"""
+    if files:
+        previous = f"""SELECT source_path, arg_max(source_sha256, (filename, file_row_number)) AS previous_sha256
+                       FROM read_parquet({parquet_list(files)}, filename = true, file_row_number = true)
+                       WHERE source_path IN (SELECT source_path FROM run) GROUP BY source_path"""
+    else:
+        previous = "SELECT NULL::VARCHAR AS source_path, NULL::VARCHAR AS previous_sha256 WHERE false"
+    cols = ", ".join(f'r."{c}"' if c not in ("previous_sha256", "run_id") else
+                     ("p.previous_sha256" if c == "previous_sha256" else f"'{run_id}' AS run_id")
+                     for c in t.column_names)
+    got = con.sql(f"""WITH run AS ({run}), prev AS ({previous})
+                      SELECT {cols} FROM run r LEFT JOIN prev p USING (source_path)
+                      ORDER BY r.source_path, r.source_sha256 NULLS FIRST""").fetch_arrow_table()
+    return got.cast(t.arrow_schema())
 
 
 def index_rows_sql(stage: Path) -> str:

@@ -27,7 +27,7 @@ from newsdesk import schema
 
 STAGING = "_staging"
 ROW_GROUP_ROWS = 16_384  # rows per Parquet row group of a committed part (bounded memory when writing)
-DUCKDB_MEMORY_LIMIT = "1GB"  # DuckDB spills to disk past this while sorting a run's rows
+DUCKDB_MEMORY_LIMIT = "512MB"  # DuckDB spills to disk past this while sorting a run's rows or deduplicating
 
 
 def write_part(table: pa.Table, path: Path | str) -> Path:

@@ -6,8 +6,13 @@ Layout of an output folder ``OUT``::
     OUT/current -> _snapshots/000003                    the committed state (one symlink)
     OUT/<table> -> current/<table>                      stable per-table paths for readers
     OUT/catalog.duckdb                                  one DuckDB view per table, with COMMENTs
-    OUT/DATASET.md                                      dataset card (derived from schemas/)
+    OUT/DATASET.md                                      dataset card (derived from schemas/ and the data)
     OUT/.lock                                           the single-writer lock
+
+Everything is readable by other accounts as the umask allows (files 0644, folders 0755 under umask 022): the
+temporary files and folders a commit renames into place are created 0600/0700 and get those modes first.
+The catalog's views read ``<table>/*.parquet`` relative to the store (see :func:`open_catalog`), so a copied
+store reads its own files and a moved one keeps working.
 
 A commit builds the next snapshot in a temporary folder (hard links make the unchanged parts free), fsyncs
 it, renames it into place, validates it, and then flips ``current`` with one atomic ``rename(2)``. A reader
@@ -20,6 +25,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +48,19 @@ LOCK = ".lock"
 DUCKDB_STORAGE_VERSION = "v1.5.0"  # the duckdb-cli package (1.5.x) must be able to open the catalog
 
 
+_FLIP_GATE = threading.RLock()  # held while `current` flips; freeze_commits() keeps it for good
+
+
+def freeze_commits() -> None:
+    """Let a flip of ``current`` in progress in this process finish, and forbid any later one.
+
+    An interrupted run calls this before it reads the store's version, so that what it reports (nothing
+    committed, or snapshot N) stays true until it exits. Re-entrant: a signal handler running in the thread
+    that is flipping returns at once (and the flip, not yet done, never happens: the handler exits).
+    """
+    _FLIP_GATE.acquire()
+
+
 class StoreBusy(RuntimeError):
     """Another writer holds the store."""
 
@@ -50,11 +69,32 @@ class CommitRejected(RuntimeError):
     """Validation failed; the commit was aborted and the last good state is in place."""
 
 
+def umask() -> int:
+    """The process's umask, read without changing it (Linux: /proc; elsewhere set and restored)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def publish_mode(path: Path | str, directory: bool = False) -> None:
+    """Give a file (0666) or folder (0777) the mode a plain ``open``/``mkdir`` would, under the umask:
+    ``tempfile`` creates them 0600/0700, which other accounts cannot read."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~umask())
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write one Parquet file atomically (temporary name, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
     os.close(fd)
+    publish_mode(tmp)
     try:
         pq.write_table(table, tmp, compression="zstd", write_statistics=True, use_dictionary=True,
                        store_schema=True, row_group_size=ROW_GROUP_ROWS)  # as staging.write_sorted
@@ -203,6 +243,8 @@ class Store:
         new = prev + 1
         self.snapshots.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.snapshots))
+        publish_mode(tmp, directory=True)
+        mask = umask()
         part = f"part-{new:06d}.parquet"
         for name, t in declared.items():
             tdir = tmp / name
@@ -210,6 +252,9 @@ class Store:
             old = self.files(name, prev)
             for f in old:
                 os.link(f, tdir / f.name)
+                mode, wanted = f.stat().st_mode & 0o777, 0o666 & ~mask
+                if mode & wanted != wanted:  # a part written 0600, before modes were fixed: widen only
+                    os.chmod(f, mode | wanted)
             rows = appends.get(name)
             if rows is not None:
                 n = self._write_part(name, rows, tdir / part)
@@ -253,11 +298,12 @@ class Store:
         return table.cast(target) if not table.schema.equals(target, check_metadata=True) else table
 
     def _flip(self, snap: Path) -> None:
-        tmp_link = self.out / f".tmp-{CURRENT}-{os.getpid()}"
-        tmp_link.unlink(missing_ok=True)
-        os.symlink(os.path.relpath(snap, self.out), tmp_link)
-        os.replace(tmp_link, self.out / CURRENT)
-        _fsync_dir(self.out)
+        with _FLIP_GATE:
+            tmp_link = self.out / f".tmp-{CURRENT}-{os.getpid()}"
+            tmp_link.unlink(missing_ok=True)
+            os.symlink(os.path.relpath(snap, self.out), tmp_link)
+            os.replace(tmp_link, self.out / CURRENT)
+            _fsync_dir(self.out)
 
     def _ensure_table_links(self) -> None:
         for name in schema.tables():
@@ -274,23 +320,28 @@ class Store:
 
     # ---------------------------------------------------------------- derived files
     def write_catalog(self) -> Path:
-        """(Re)build ``catalog.duckdb``: a view per table over ``OUT/<table>/*.parquet``, with comments.
+        """(Re)build ``catalog.duckdb``: a view per table over ``<table>/*.parquet``, with comments.
 
-        Paths are absolute so the views work from any working directory; after moving the folder run
-        ``newsdesk catalog --out NEWPLACE``. Written to a temporary file and renamed into place.
+        The paths are relative to the store, so the catalog travels with it (a copy reads its own files, a
+        moved store keeps working). DuckDB resolves a relative path against the working directory, then
+        against its ``file_search_path`` setting: open the catalog from the store's folder, or with
+        ``file_search_path`` set to it (:func:`open_catalog` does). Written to a temporary file and renamed
+        into place, at every commit; readers open it read-only.
         """
         path = self.out / CATALOG
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".duckdb", dir=self.out)
         os.close(fd)
         os.unlink(tmp)  # duckdb wants to create the file itself
         try:
-            con = duckdb.connect(tmp, config={"storage_compatibility_version": DUCKDB_STORAGE_VERSION})
+            con = duckdb.connect(tmp, config={"storage_compatibility_version": DUCKDB_STORAGE_VERSION,
+                                              "file_search_path": str(self.out)})
             try:
-                for sql in catalog_sql(self.out):
+                for sql in catalog_sql(self.out, relative=True):
                     con.execute(sql)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
+            publish_mode(tmp)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -304,9 +355,14 @@ class Store:
 
         path = self.out / CARD
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".md", dir=self.out)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(dataset_card(self))
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(dataset_card(self))
+            publish_mode(tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return path
 
 
@@ -314,12 +370,14 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def catalog_sql(out: Path) -> list[str]:
-    """The statements that define the catalog's views and comments."""
+def catalog_sql(out: Path, relative: bool = False) -> list[str]:
+    """The statements that define the catalog's views and comments (paths relative to the store with
+    ``relative``, else absolute)."""
     stmts = []
 
     def source(name: str) -> str:
-        return f"read_parquet({_sql_str(str(Path(out).resolve() / name / '*.parquet'))})"
+        glob = f"{name}/*.parquet" if relative else str(Path(out).resolve() / name / "*.parquet")
+        return f"read_parquet({_sql_str(glob)})"
 
     for name in schema.tables():
         stmts.append(f'CREATE OR REPLACE VIEW "{name}" AS {schema.view_sql(name, source)}')
@@ -335,3 +393,14 @@ def connect(out: Path | str) -> duckdb.DuckDBPyConnection:
         if sql.startswith("CREATE"):
             con.execute(sql)
     return con
+
+
+def open_catalog(out: Path | str) -> duckdb.DuckDBPyConnection:
+    """``OUT/catalog.duckdb`` opened read-only, from any working directory: the views' relative paths
+    resolve against the store (``file_search_path``). The same in plain DuckDB::
+
+        duckdb.connect("data/curated/catalog.duckdb", read_only=True,
+                       config={"file_search_path": "data/curated"})
+    """
+    out = Path(out).resolve()
+    return duckdb.connect(str(out / CATALOG), read_only=True, config={"file_search_path": str(out)})

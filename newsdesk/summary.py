@@ -44,6 +44,7 @@ class RunSummary:
     version: int = 0
     committed: bool = False
     note: str = ""
+    last_run_id: str | None = None  # a run that commits nothing: the store's newest run
 
     @classmethod
     def from_plan(cls, plan: Plan, *, raw: str, out: str) -> RunSummary:
@@ -78,10 +79,18 @@ class RunSummary:
     def one_line(self) -> str:
         reasons = ", ".join(f"{k} {v}" for k, v in self.reject_reasons.items())
         errors = f", {self.enrich_errors} articles with extraction errors" if self.enrich_errors else ""
+        outcome = (f"committed snapshot {self.version}" if self.committed
+                   else f"nothing new, store at snapshot {self.version}")
         return (f"{self.files_seen} files seen ({self.files_new} new, {self.files_known} already curated): "
                 f"{self.articles} articles, {self.duplicates} duplicates ({self.duplicates_near} near), "
                 f"{self.rejects} rejects{f' ({reasons})' if reasons else ''}; {self.quotes} quotes, "
-                f"{self.entity_mentions} entity mentions{errors}; {self.seconds:.1f} s")
+                f"{self.entity_mentions} entity mentions{errors}; {outcome}; {self.seconds:.1f} s in the flow")
+
+    def title(self) -> str:
+        if self.committed:
+            return f"newsdesk run `{self.run_id}`: committed snapshot {self.version}"
+        last = f", last run `{self.last_run_id}`" if self.last_run_id else ""
+        return f"newsdesk run: nothing new (store at snapshot {self.version}{last})"
 
     def markdown(self) -> str:
         rows = [("files seen", self.files_seen), ("new files", self.files_new),
@@ -92,8 +101,8 @@ class RunSummary:
                 ("entity mentions", self.entity_mentions), ("entities in store", self.entities),
                 ("articles without NER (not English)", self.ner_skipped),
                 ("articles with extraction errors", self.enrich_errors),
-                ("seconds", f"{self.seconds:.1f}"), ("snapshot", self.version)]
-        lines = [f"# newsdesk run `{self.run_id}`", "", f"`{self.raw}` → `{self.out}`"
+                ("seconds in the flow", f"{self.seconds:.1f}"), ("snapshot", self.version)]
+        lines = [f"# {self.title()}", "", f"`{self.raw}` → `{self.out}`"
                  + (f" — {self.note}" if self.note else ""), "", "| | |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in rows]
         for title, table in (("reject reason", self.reject_reasons), ("not an article: rule", self.quality_rules),

@@ -1,14 +1,18 @@
 import os
+import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
 from newsdesk import schema
-from newsdesk.store import CATALOG, CommitRejected, Store, StoreBusy, connect
+from newsdesk.store import CATALOG, CommitRejected, Store, StoreBusy, connect, open_catalog
 from newsdesk.validate import check_snapshot
 
 
@@ -116,11 +120,15 @@ def test_catalog_views_comments_and_any_working_directory(tmp_path):
     cwd = os.getcwd()
     try:
         os.chdir(elsewhere)
-        con = duckdb.connect(str(tmp_path / "out" / CATALOG), read_only=True)
+        con = open_catalog(tmp_path / "out")  # read-only, file_search_path = the store
         assert con.execute("SELECT word_count FROM articles").fetchall() == [(3,)]
         comment = con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'articles' "
                               "AND column_name = 'body'").fetchone()[0]
         assert comment == schema.table("articles").columns[12].description
+        con.close()
+        os.chdir(tmp_path / "out")  # plain DuckDB, from the store's folder: no setting needed
+        con = duckdb.connect(CATALOG, read_only=True)
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
         con.close()
     finally:
         os.chdir(cwd)
@@ -128,15 +136,133 @@ def test_catalog_views_comments_and_any_working_directory(tmp_path):
     assert "| `articles` | 1 |" in (tmp_path / "out" / "DATASET.md").read_text()
 
 
-def test_catalog_opens_in_the_duckdb_command_line_client(tmp_path):
-    cli = os.path.join(os.path.dirname(sys.executable), "duckdb")
-    assert os.path.exists(cli), "duckdb-cli (a test dependency) is not installed beside python"
-    store = Store(tmp_path / "out")
-    commit(store, "r1", [article("a1", "x.txt")])
-    res = subprocess.run([cli, "-readonly", "-csv", str(tmp_path / "out" / CATALOG), "-c",
-                          "SELECT count(*) AS n FROM articles"], capture_output=True, text=True, timeout=60)
+def test_a_copied_store_reads_its_own_files_and_a_moved_one_works(tmp_path):
+    """The catalog's views are relative to the store: a copy never reads the original (it did with
+    absolute paths), a moved store needs no `newsdesk catalog`."""
+    orig = tmp_path / "orig"
+    commit(Store(orig), "r1", [article("a1", "x.txt")])
+    copy = tmp_path / "copy"
+    shutil.copytree(orig, copy, symlinks=True)
+    commit(Store(orig), "r2", [article("a2", "y.txt", run="r2")])  # the original moves on
+    con = open_catalog(copy)
+    assert con.execute("SELECT article_id FROM articles").fetchall() == [("a1",)]
+    con.close()
+    shutil.rmtree(orig)  # ... and may disappear
+    con = open_catalog(copy)
+    assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 1
+    con.close()
+    moved = tmp_path / "elsewhere" / "moved"
+    moved.parent.mkdir()
+    os.rename(copy, moved)
+    con = open_catalog(moved)
+    assert con.execute("SELECT article_id FROM articles").fetchall() == [("a1",)]
+    con.close()
+    res = subprocess.run([duckdb_cli(), "-readonly", "-csv", CATALOG, "-c", "SELECT count(*) AS n FROM articles"],
+                         capture_output=True, text=True, timeout=60, cwd=moved)
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == ["n", "1"]
+
+
+def duckdb_cli() -> str:
+    cli = os.path.join(os.path.dirname(sys.executable), "duckdb")
+    assert os.path.exists(cli), "duckdb-cli (a test dependency) is not installed beside python"
+    return cli
+
+
+def test_catalog_opens_in_the_duckdb_command_line_client(tmp_path):
+    store = Store(tmp_path / "out")
+    commit(store, "r1", [article("a1", "x.txt")])
+    out = tmp_path / "out"
+    for cwd, args in ((out, [CATALOG]),  # from the store's folder
+                      (tmp_path, ["-cmd", f"SET file_search_path = '{out}'", str(out / CATALOG)])):
+        res = subprocess.run([duckdb_cli(), "-readonly", "-csv", *args, "-c", "SELECT count(*) AS n FROM articles"],
+                             capture_output=True, text=True, timeout=60, cwd=cwd)
+        assert res.returncode == 0, res.stderr
+        assert res.stdout.split() == ["n", "1"]
+
+
+def test_store_files_are_readable_under_the_umask(tmp_path):
+    """tempfile creates 0600 files and 0700 folders; what a commit publishes gets the umask's modes."""
+    old = os.umask(0o022)
+    try:
+        store = Store(tmp_path / "out")
+        commit(store, "r1", [article("a1", "x.txt")])
+        commit(store, "r2", [article("a2", "y.txt", run="r2")])
+    finally:
+        os.umask(old)
+    out = tmp_path / "out"
+    assert_modes(out, file_mode=0o644, dir_mode=0o755)
+    old = os.umask(0o027)  # a stricter umask is honoured, not widened
+    try:
+        commit(store, "r3", [article("a3", "z.txt", run="r3")])
+    finally:
+        os.umask(old)
+    snap = store.snapshot_dir()
+    assert stat.S_IMODE(snap.stat().st_mode) == 0o750
+    old_part = snap / "articles" / "part-000001.parquet"  # hard-linked from an earlier snapshot: kept as it was
+    assert stat.S_IMODE(old_part.stat().st_mode) == 0o644
+    assert stat.S_IMODE((snap / "articles" / "part-000003.parquet").stat().st_mode) == 0o640
+    assert stat.S_IMODE((out / "DATASET.md").stat().st_mode) == 0o640
+
+
+def test_a_commit_fixes_the_modes_of_parts_written_before(tmp_path):
+    """Stores written before the fix hold 0600 parts that every snapshot hard-links: the next commit fixes them."""
+    old = os.umask(0o022)
+    try:
+        store = Store(tmp_path / "out")
+        commit(store, "r1", [article("a1", "x.txt")])
+        for f in (tmp_path / "out").glob("_snapshots/*/*/*.parquet"):
+            os.chmod(f, 0o600)
+        commit(store, "r2", [article("a2", "y.txt", run="r2")])
+    finally:
+        os.umask(old)
+    for f in store.snapshot_dir().glob("*/*.parquet"):
+        assert stat.S_IMODE(f.stat().st_mode) == 0o644, f
+
+
+def assert_modes(out, file_mode: int, dir_mode: int) -> None:
+    published = [out / CATALOG, out / "DATASET.md", *out.glob("_snapshots/*/*/*.parquet")]
+    assert len(published) > 10
+    for f in published:
+        assert stat.S_IMODE(f.stat().st_mode) == file_mode, f
+    for d in [*out.glob("_snapshots/*"), *out.glob("_snapshots/*/*")]:
+        assert stat.S_IMODE(d.stat().st_mode) == dir_mode, d
+
+
+def test_another_account_can_read_the_store(tmp_path):
+    """A downstream team on another account (here: nobody) lists the snapshot, reads the card and the
+    Parquet files, and queries the catalog with the DuckDB command-line client."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run a command as another user (setpriv)")
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is not installed")
+    base = Path(tempfile.mkdtemp(prefix="newsdesk-shared-"))  # pytest's tmp_path is 0700: not reachable
+    try:
+        os.chmod(base, 0o755)
+        old = os.umask(0o022)
+        try:
+            out = base / "out"
+            commit(Store(out), "r1", [article("a1", "x.txt")])
+        finally:
+            os.umask(old)
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        part = next(out.glob("articles/*.parquet"))
+        res = subprocess.run([*nobody, "sh", "-c", f"ls {out}/current/articles >/dev/null && "
+                              f"head -c 4 {part} && head -n 1 {out}/DATASET.md"],
+                             capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, res.stderr
+        assert res.stdout.startswith("PAR1")
+        cli = duckdb_cli()
+        if not all(os.access(p, os.X_OK) for p in Path(cli).parents if str(p) != "/"):
+            pytest.skip(f"{cli} is not reachable by another account")
+        res = subprocess.run([*nobody, cli, "-readonly", "-csv", CATALOG, "-c", "SELECT count(*) AS n FROM articles"],
+                             capture_output=True, text=True, timeout=60, cwd=out,
+                             env={"HOME": str(base), "PATH": os.environ.get("PATH", "")})
+        assert res.returncode == 0, res.stderr
+        assert res.stdout.split() == ["n", "1"]
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_writer_repairs_derived_files_a_killed_commit_did_not_write(tmp_path):

@@ -190,6 +190,51 @@ def run_cli(args: list[str], env: dict, timeout: float = 240, cwd: Path | str = 
 
 
 
+# ---------------------------------------------------------------------------------------------- process trees
+SERVER_APP = "prefect.server.api.server:create_app"  # in the command line of every local Prefect server
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """{pid: command line} of every process below ``pid``."""
+    import psutil
+
+    try:
+        return {c.pid: " ".join(c.cmdline()) for c in psutil.Process(pid).children(recursive=True)}
+    except psutil.Error:
+        return {}
+
+
+def server_roots(pid: int) -> set[int]:
+    """Prefect servers among the descendants of ``pid`` (a process a server forked is part of that server)."""
+    import psutil
+
+    tree = descendants(pid)
+    roots = set()
+    for p, cmd in tree.items():
+        if SERVER_APP in cmd:
+            try:
+                parent = psutil.Process(p).ppid()
+            except psutil.Error:
+                continue
+            if SERVER_APP not in tree.get(parent, ""):
+                roots.add(p)
+    return roots
+
+
+def alive(pids) -> list[int]:
+    """Those of ``pids`` still running (zombies count as gone)."""
+    import psutil
+
+    left = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                left.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return left
+
+
 def new_tmp(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
 

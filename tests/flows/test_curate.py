@@ -2,13 +2,13 @@
 import re
 import shutil
 import unicodedata
+from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
 from newsdesk import schema
-from newsdesk.store import CATALOG, Store
+from newsdesk.store import Store, open_catalog
 from newsdesk.validate import check_snapshot
 
 pytestmark = pytest.mark.prefect
@@ -118,7 +118,7 @@ def test_parquet_files_have_declared_schemas_and_catalog_works(curated):
     for name, t in schema.tables().items():
         for f in (out / name).glob("*.parquet"):
             assert pq.read_schema(f).equals(t.arrow_schema(), check_metadata=False), name
-    con = duckdb.connect(str(out / CATALOG), read_only=True)
+    con = open_catalog(out)
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
     assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 5
     con.close()
@@ -132,6 +132,13 @@ def test_rerun_is_a_noop_and_fresh_run_is_byte_identical(curated, tmp_path):
     again = curate(raw=str(raw), out=str(out))
     assert not again["committed"] and again["files_known"] == 5
     assert Store(out).version() == before
+    # its summary and artifact tell the truth: no run id, the store's snapshot and entities
+    assert (again["run_id"], again["last_run_id"]) == ("", first["run_id"])
+    assert (again["version"], again["entities"]) == (before, Store(out).count_rows("entities"))
+    markdown = latest_summary_artifact()
+    assert markdown.splitlines()[0] == (f"# newsdesk run: nothing new (store at snapshot {before}, last run "
+                                        f"`{first['run_id']}`)")
+    assert f"| snapshot | {before} |" in markdown and f"| entities in store | {again['entities']} |" in markdown
     # same input into a fresh store, files copied in reverse order and processed in batches of 2
     raw2 = tmp_path / "raw"
     raw2.mkdir()
@@ -145,3 +152,39 @@ def test_rerun_is_a_noop_and_fresh_run_is_byte_identical(curated, tmp_path):
         a = sorted((out / name).glob("*.parquet"))
         b = sorted((out2 / name).glob("*.parquet"))
         assert [f.read_bytes() for f in a] == [f.read_bytes() for f in b], name
+
+
+def test_every_readme_query_runs_and_who_said_what_uses_canonical_names(curated):
+    """The README's SQL examples, as written, on the five samples; "Kim Jong Un" and "Kim Jong-un" (the
+    speakers as two articles wrote them) are one row by their entity's canonical name."""
+    import duckdb
+
+    from newsdesk.store import connect
+
+    _, out, _ = curated
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    sql = "\n".join(re.findall(r"```sql\n(.*?)```", readme, re.S))
+    statements = [s.query for s in duckdb.extract_statements(sql)]
+    assert len(statements) >= 8
+    con = connect(out)
+    results = [con.sql(stmt).fetchall() for stmt in statements]  # every example runs
+    speakers = [row[0] for row in results[0]]
+    raw = {r[0] for r in con.sql("SELECT speaker FROM quotes").fetchall()}
+    assert {"Kim Jong Un", "Kim Jong-un"} <= raw  # the articles spell him two ways ...
+    assert len([s for s in speakers if s and s.startswith("Kim Jong")]) == 1  # ... the example counts him once
+
+
+def latest_summary_artifact() -> str:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    async def read():
+        async with get_client() as client:
+            arts = await client.read_artifacts(artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["newsdesk-run-summary"])), limit=1, sort=ArtifactSort.CREATED_DESC)
+            return arts[0].data
+
+    return asyncio.run(read())

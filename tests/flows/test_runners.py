@@ -22,3 +22,27 @@ def test_auto_runner_uses_processes_only_for_many_new_files(tmp_path, monkeypatc
 def test_unknown_runner_is_refused():
     with pytest.raises(ValueError, match="unknown runner"):
         runners.build_task_runner("fibers", None, 2)
+
+
+@pytest.mark.slow
+def test_a_taken_port_makes_the_local_server_start_again_elsewhere(tmp_path, monkeypatch):
+    """free_port() can race with another process: the server then starts on a new port."""
+    import socket
+
+    from newsdesk.flows import server as srv
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    ports = iter([port])
+    real = srv.free_port
+    monkeypatch.setattr(srv, "free_port", lambda: next(ports, None) or real())
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    try:
+        with srv.PrefectServer(ephemeral=True, timeout=180) as server:
+            assert server.port != port and server.api_url.endswith(f":{server.port}/api")
+            assert server.proc.poll() is None
+    finally:
+        taken.close()

@@ -71,3 +71,15 @@ def test_cluster_scales():
         assert c == min(m["quote_id"] for m in ms)  # named by its smallest quote_id
         assert len({m["speaker"] for m in ms}) == 1  # never across speakers
     assert any(len(ms) > 1 for ms in members.values())  # "Speaker 0" quotes share words: some do cluster
+
+
+def test_incremental_clusters_keep_committed_ids_and_join_new_quotes_to_them():
+    from newsdesk.quotes.clusters import cluster_incremental, quote_stems
+
+    committed = [{"quote_id": "q1", "text": "We will never surrender our land to the invaders", "block": "e1",
+                  "quote_cluster_id": "q0"}]
+    new = [{"quote_id": "q2", "text": "we will never surrender our land to invaders", "block": "e1"},
+           {"quote_id": "q3", "text": "The harvest was the best in a decade", "block": "e1"},
+           {"quote_id": "q4", "text": "The harvest was the best in a decade, farmers said", "block": "e1"}]
+    assert cluster_incremental(new, committed) == ["q0", "q3", "q3"]
+    assert quote_stems("The farmers were surrendering") == sorted({"farmer", "surrender"})
