@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsdesk.quotes import extract_quotes  # noqa: E402
-from newsdesk.quotes.evaluate import load_dev, load_seeds, ner_ents, nlp, score_article  # noqa: E402
+from newsdesk.quotes.evaluate import analysed, load_dev, load_seeds, ner_ents, nlp, score_article  # noqa: E402
 
 DEV_DIR = ROOT / "tests" / "fixtures" / "quotes_dev"
 SEED_DIR = ROOT / "tests" / "fixtures" / "seeds"
@@ -30,8 +30,7 @@ SEED_GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.json"
 def report(name, items, verbose):
     tot = dict(tp=0, fp=0, fn=0, spk_ok=0, spk_n=0, spk_wrong_opt=0, kind_ok=0, kind_n=0)
     for fname, body, lang, required, optional in items:
-        ents = ner_ents(body, lang)
-        rows = extract_quotes(body, lang, ents)
+        rows = extract_quotes(body, lang, *analysed(body, lang))
         for r in rows:
             assert body[r["start"]:r["end"]] == r["text"]
         c, errs = score_article(rows, required, optional)

@@ -150,8 +150,8 @@ def preload_model() -> threading.Thread:
     """
     def load() -> None:
         try:
-            from newsdesk.entities import load_nlp
-            load_nlp()
+            from newsdesk.enrich import nlp
+            nlp()  # the enrich step's model: NER and the parser
         except Exception as exc:
             print(f"newsdesk: warning: could not preload the NER model ({type(exc).__name__}: {exc})",
                   file=sys.stderr)

@@ -8,7 +8,10 @@ keys to entity ids) and ``quotes`` (each quote with its speaker's article key or
 clustering block and content words). It returns an :class:`EnrichResult`: counts, the per-key counts
 corpus resolution needs, and the speaker names the articles could not settle, never the rows themselves.
 
-NER runs once per article and serves both the entity step and the quote step's speaker search.
+NER runs once per article and serves both the entity step and the quote step's speaker search; the
+dependency parse runs on the paragraphs the quote step asks for (:func:`newsdesk.quotes.wants_parse`: a quote
+mark, an introducing colon, a transcript turn) and serves its attribution; ``NEWSDESK_PARSE=0`` turns the
+parse off (NER only, quotes by the surface rules: the speed of the pipeline before the parser).
 Non-English articles get no NER (the English model would mislabel them): their quotes are still found by
 their marks, with speakers only where the quote rules cover the language. An article whose entity or quote
 extraction raises is kept without mentions and quotes, and the error is counted and reported by the run
@@ -16,6 +19,7 @@ summary (``errors``), never swallowed.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -26,12 +30,13 @@ import pyarrow.parquet as pq
 
 from newsdesk import schema
 from newsdesk.boilerplate import remove_repeated_lines
-from newsdesk.entities import ArticleMention, load_nlp, ner_spans, resolve_article
+from newsdesk.entities import ArticleMention, load_nlp, resolve_article
 from newsdesk.entities.corpus import KeyStats, key_stats
 from newsdesk.entities.speakers import speaker_ref
+from newsdesk.entities.ner import analyse
 from newsdesk.fingerprint import short_hash
 from newsdesk.prepare import Prepared, read_prepared
-from newsdesk.quotes import extract_quotes
+from newsdesk.quotes import extract_quotes, wants_parse
 from newsdesk.quotes.clusters import quote_stems, speaker_block
 from newsdesk.staging import write_part
 
@@ -44,7 +49,7 @@ MENTIONS_SCHEMA = pa.schema([("article_id", _S), ("key_name", _S), ("key_type", 
 QUOTES_SCHEMA = pa.schema([
     ("quote_id", _S), ("article_id", _S), ("text", _S), ("speaker", _S), ("cue", _S), ("start", pa.int32()),
     ("end", pa.int32()), ("kind", _S), ("attribution", _S), ("key_name", _S), ("key_type", _S), ("wanted", _S),
-    ("block", _S), ("stems", pa.list_(_S)),
+    ("block", _S), ("stems", pa.list_(_S)), ("speaker_start", pa.int32()), ("speaker_end", pa.int32()),
 ])
 
 
@@ -103,11 +108,16 @@ class EnrichResult:
         return out
 
 
+def nlp():
+    """The spaCy pipeline of the enrich step: NER and the dependency parse (cached per process)."""
+    return load_nlp(parser=True)
+
+
 def warm_worker() -> None:
-    """Load the NER model and the quality rules when a worker process starts (a process-pool initializer)."""
+    """Load the model and the quality rules when a worker process starts (a process-pool initializer)."""
     from newsdesk.quality import load_quality_rules, stop_words
 
-    load_nlp()
+    nlp()
     load_quality_rules()
     stop_words("en")
 
@@ -121,17 +131,18 @@ def enrich_texts(articles: Sequence[ArticleText]) -> Enriched:
     result = Enriched()
     english = [a for a in articles if a.language in NER_LANGUAGES]
     if english:
+        parse_if = None if os.environ.get("NEWSDESK_PARSE", "1") == "0" else wants_parse
         with _NLP_LOCK:
-            spans = ner_spans(load_nlp(), [a.body for a in english])
+            analysed = analyse(nlp(), [a.body for a in english], parse_if)
     else:
-        spans = []
-    spans_by_id = {a.article_id: s for a, s in zip(english, spans)}
+        analysed = []
+    by_id = {a.article_id: r for a, r in zip(english, analysed)}
     result.ner_skipped = len(articles) - len(english)
     for a in articles:
-        ents = spans_by_id.get(a.article_id, [])
+        ents, parse = by_id.get(a.article_id, ([], []))
         try:
             mentions = resolve_article(a.body, ents) if ents else []
-            quotes = extract_quotes(a.body, a.language, ents)
+            quotes = extract_quotes(a.body, a.language, ents, parse)
         except Exception as exc:  # one article's bug must not lose the batch: count it, keep the article
             result.errors[a.article_id] = _error("entities+quotes", exc)
             mentions, quotes = [], []
@@ -169,14 +180,18 @@ def removed_rows(p: Prepared, run_id: str) -> list[dict]:
 def _quote_rows(article_id: str, quotes: list[dict], mentions: list[ArticleMention]) -> list[dict]:
     rows = []
     for q in quotes:
-        ref = speaker_ref(q.get("speaker"), mentions) if q.get("speaker") else None
+        # a description links to the name it stands for ("the governor" -> the governor named earlier);
+        # one that stands for no one ("a bartender") links to nothing
+        named = q.get("speaker_refers_to") or q.get("speaker")
+        ref = speaker_ref(named, mentions) if named and q.get("attribution") != "description" else None
         key = ref.key if ref else None
         rows.append({"quote_id": short_hash(article_id, str(q["start"]), str(q["end"])), "article_id": article_id,
                      "text": q["text"], "speaker": q.get("speaker"), "cue": q.get("cue"), "start": q["start"],
                      "end": q["end"], "kind": q["kind"], "attribution": q.get("attribution") or "none",
                      "key_name": key[0] if key else None, "key_type": key[1] if key else None,
                      "wanted": ref.wanted if ref else None, "block": speaker_block(q.get("speaker")),
-                     "stems": quote_stems(q["text"])})
+                     "stems": quote_stems(q["text"]), "speaker_start": q.get("speaker_start"),
+                     "speaker_end": q.get("speaker_end")})
     return rows
 
 

@@ -40,7 +40,6 @@ NAME_TITLES = words("name_titles")
 TITLE_LINKS = words("title_links")
 FEMALE_HONORIFICS = words("female_honorifics")
 MALE_HONORIFICS = words("male_honorifics")
-FEMALE_FIRST_NAMES = words("female_first_names")
 #: Particles accepted inside a byline's author name.
 PARTICLES_IN_BYLINES = words("particles") | words("byline_particles_extra")
 #: Particles a PERSON mention is extended over in article text ("Ursula von der" + "Leyen").
@@ -85,6 +84,10 @@ PRONOUNS: Mapping[str, str] = MappingProxyType(dict(_DATA["pronouns"]))
 #: stored cue (e.g. "said") -> its surface forms
 CUE_VERBS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {canon: tuple(forms) for canon, forms in _DATA["cue_verbs"].items()})
+#: verbs of saying read as cues only where the parse attaches them to a quote (stored as written)
+SPEECH_VERBS = words("speech_verbs")
+#: nouns of things said: a quote hanging from one belongs to its possessor
+SPEECH_NOUNS = words("speech_nouns")
 #: surface forms that are mostly nouns ("remarks"): not read as cues
 CUE_NOUNISH = words("cue_nounish")
 #: surface form read as a cue verb -> the cue stored in the quotes table ("says" is read although nounish)

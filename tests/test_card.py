@@ -35,8 +35,8 @@ def store(tmp_path_factory):
                                                             "run_id": "r1"}])
     tables["quotes"] = schema.table("quotes").to_arrow([{
         "quote_id": "q1", "article_id": "a1", "start": 0, "end": 4, "text": "Body", "speaker": "Kim Jong Un",
-        "speaker_entity_id": "e1", "cue": "said", "kind": "full", "attribution": "explicit",
-        "quote_cluster_id": "q1"}])
+        "speaker_entity_id": "e1", "speaker_start": None, "speaker_end": None, "cue": "said", "kind": "full",
+        "attribution": "explicit", "quote_cluster_id": "q1"}])
     with Store(out).writer():
         Store(out).commit(tables)
     return out

@@ -30,10 +30,10 @@ def test_an_article_whose_extraction_raises_is_counted_not_lost(monkeypatch):
 
     real = enrich.extract_quotes
 
-    def flaky(body, language, ents=()):
+    def flaky(body, language, ents=(), parse=()):
         if "Merkel" in body:
             raise IndexError("boom")
-        return real(body, language, ents)
+        return real(body, language, ents, parse)
 
     monkeypatch.setattr(enrich, "extract_quotes", flaky)
     a = ArticleText("a1", "“We will win,” Vladimir Putin said in Moscow.", "en")
@@ -43,6 +43,28 @@ def test_an_article_whose_extraction_raises_is_counted_not_lost(monkeypatch):
     assert (res.mentions["a2"], res.quotes["a2"]) == ([], [])  # kept, without mentions or quotes
     assert [q["speaker"] for q in res.quotes["a1"]] == ["Vladimir Putin"]
     assert Enriched.merge([res]).errors == res.errors
+
+
+def test_the_parse_covers_only_the_paragraphs_quotes_need_and_leaves_entities_unchanged():
+    from newsdesk.enrich import nlp
+    from newsdesk.entities import load_nlp, ner_spans
+    from newsdesk.entities.ner import analyse
+    from newsdesk.quotes import wants_parse
+
+    body = ("Vladimir Putin arrived in Pyongyang on Tuesday.\n\n"
+            "“We are ready for close cooperation,” he told Kim Jong Un.\n\n"
+            "Kim greeted him at the airport. Yahoo! News carried the pictures.")
+    (ents, parse), = analyse(nlp(), [body], wants_parse)
+    assert ents == ner_spans(load_nlp(), [body])[0]  # the parse never changes the entities
+    quote_para = body.index("“We")
+    assert parse and all(quote_para <= t.start < body.index("\n\nKim") for t in parse)
+    for i, t in enumerate(parse):
+        assert body[t.start:t.end].strip() and 0 <= t.head < len(parse)
+    told = next(i for i, t in enumerate(parse) if body[t.start:t.end] == "told")
+    subjects = [body[t.start:t.end] for t in parse if t.head == told and t.dep == "nsubj"]
+    assert subjects == ["he"]
+    (_e, none), = analyse(nlp(), [body], None)
+    assert none == []
 
 
 def test_a_batch_stages_its_rows_and_returns_only_counts_and_keys(tmp_path):

@@ -26,7 +26,7 @@ def test_curate_local_on_the_seeds_then_noop(tmp_path, seeds_dir):
 def test_an_extraction_error_is_counted_in_the_summary_and_the_runs_row(tmp_path, seeds_dir, monkeypatch):
     import newsdesk.enrich as enrich
 
-    def broken(body, language, ents=()):
+    def broken(body, language, ents=(), parse=()):
         raise RuntimeError("quote rules fell over")
 
     monkeypatch.setattr(enrich, "extract_quotes", broken)

@@ -1,7 +1,8 @@
 """Scoring the quote extractor against annotated articles (the dev set and the five seeds' gold).
 
 Owns reading the annotations (``tests/fixtures/quotes_dev/*.txt`` + ``.json``; ``seeds_gold.json``), the
-NER the annotations were scored with (:func:`ner_ents`: the full English model per paragraph), the text and
+NER the annotations were scored with (:func:`ner_ents`: the full English model per paragraph; :func:`analysed`:
+NER and the parse as the enrich step computes them), the text and
 speaker matching (:func:`norm_text`, :func:`norm_speaker`) and the counts (:func:`score_article`). Used by
 ``bench/eval_quotes.py`` and the quote tests; not by the pipeline.
 """
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from newsdesk.spans import EntitySpan
 
-__all__ = ["load_seeds", "load_dev", "seed_body", "ner_ents", "norm_text", "norm_speaker", "score_article"]
+__all__ = ["load_seeds", "load_dev", "seed_body", "ner_ents", "analysed", "norm_text", "norm_speaker",
+           "score_article"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,6 +40,18 @@ def ner_ents(body: str, language: str = "en") -> list[EntitySpan]:
         for e in doc.ents:
             out.append(EntitySpan(off + e.start_char, off + e.end_char, e.label_, e.text))
     return out
+
+
+def analysed(body: str, language: str = "en") -> tuple[list, list]:
+    """(NER spans, parse) of a body exactly as the enrich step computes them: NER on every paragraph, the
+    parse on the paragraphs :func:`~newsdesk.quotes.grammar.wants_parse` accepts; nothing off English."""
+    if language != "en":
+        return [], []
+    from newsdesk.enrich import nlp as enrich_nlp
+    from newsdesk.entities.ner import analyse
+    from newsdesk.quotes.grammar import wants_parse
+
+    return analyse(enrich_nlp(), [body], wants_parse)[0]
 
 
 def norm_text(s: str) -> str:
@@ -84,15 +98,27 @@ def load_dev(dev_dir: Path) -> list[tuple[str, str, dict]]:
     return out
 
 
+def _named(row: dict) -> dict:
+    """A row as the annotations see speakers: they name speakers only, so a description ("a senior
+    official") counts as no speaker and a description resolved to a name ("the French president") as that
+    name (``speaker_refers_to``)."""
+    if row.get("attribution") == "description":
+        return {**row, "speaker": None}
+    if row.get("speaker_refers_to"):
+        return {**row, "speaker": row["speaker_refers_to"]}
+    return row
+
+
 def score_article(rows, required, optional=()) -> tuple[dict, list[str]]:
     """Counts (tp, fp, fn, spk_ok, spk_n, spk_wrong_opt, kind_ok, kind_n) of one article, and its errors.
+    Speakers are compared as the annotations name them (:func:`_named`).
 
     ``required`` quotes count as hits or misses; ``optional`` ones neither count as hits nor as false
     positives, but a found optional quote with the wrong speaker counts in ``spk_wrong_opt``.
     """
     found = {}
     for r in rows:
-        found.setdefault(norm_text(r["text"]), r)
+        found.setdefault(norm_text(r["text"]), _named(r))
     req = {norm_text(q["text"]): q for q in required}
     opt = {norm_text(q["text"]): q for q in optional}
     c = dict(tp=0, fp=0, fn=0, spk_ok=0, spk_n=0, spk_wrong_opt=0, kind_ok=0, kind_n=0)

@@ -1,5 +1,8 @@
 """Speaker resolution: turning a noun phrase into a named speaker.
 
+:func:`resolve_phrase` does it for a phrase of the parse (names, pronouns, and descriptions, which stay
+speakers in their own words); :func:`resolve_np` for a noun phrase of the surface rules.
+
 Owns :func:`resolve_np`: a name goes to its fullest form in the article; a pronoun (he/she/it/they) to a
 compatible speaker of an earlier quote in the paragraph or the subject of one of the six preceding
 sentences (a known woman preferred for "she"); a role phrase ("the French president") to the person the
@@ -8,7 +11,10 @@ phrase itself or the nearest earlier organisation subject. Unresolvable phrases 
 """
 from __future__ import annotations
 
-from newsdesk.lexicon import ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS, PRONOUNS, ROLE_NOUNS, NP_GLUE
+import bisect
+
+from newsdesk.lexicon import HONORIFICS, ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS, PRONOUNS, ROLE_NOUNS, NP_GLUE
+from newsdesk.quotes.grammar import Grammar, Phrase
 from newsdesk.names import name_key, strip_honorifics
 from newsdesk.quotes.phrases import NounPhrase
 from newsdesk.quotes.speakers import Speaker, canonical, gender_of
@@ -16,6 +22,16 @@ from newsdesk.quotes.text import Doc, para_of_char
 
 
 def resolve_np(doc: Doc, np: NounPhrase | None, si: int, attribution: str, q_char: int,
+                last_speakers: list[tuple[int, Speaker]]) -> Speaker | None:
+    """The speaker a noun phrase of the surface rules names (None when it cannot be resolved); its
+    ``mention`` is the phrase's offsets."""
+    sp = _resolve_np(doc, np, si, attribution, q_char, last_speakers)
+    if sp is not None and np is not None and sp.mention is None:
+        sp.mention = (doc.toks[np.tok_start].start, doc.toks[np.tok_end - 1].end)
+    return sp
+
+
+def _resolve_np(doc: Doc, np: NounPhrase | None, si: int, attribution: str, q_char: int,
                 last_speakers: list[tuple[int, Speaker]]) -> Speaker | None:
     if np is None:
         return None
@@ -40,12 +56,10 @@ def resolve_np(doc: Doc, np: NounPhrase | None, si: int, attribution: str, q_cha
         return _resolve_pronoun(doc, np.text.lower(), si, q_char, last_speakers, np.tok_start)
     if np.kind == "role":
         if np.owner:
+            # "Putin’s spokesman", "China’s embassy": someone of the owner's, in the article's words
             head = np.role_words[-1] if np.role_words else ""
-            if head in ORG_ROLE_NOUNS:
-                text = doc.body[doc.toks[np.tok_start].start:doc.toks[np.tok_end - 1].end]
-                return Speaker(text, "ORG", "role")
-            canon = canonical(doc, np.owner, None)
-            return Speaker(canon, None, "role")
+            text = doc.body[doc.toks[np.tok_start].start:doc.toks[np.tok_end - 1].end]
+            return Speaker(text, "ORG" if head in ORG_ROLE_NOUNS else None, "description")
         return _resolve_role(doc, np, q_char)
     return None
 
@@ -195,3 +209,61 @@ def _lone_person(doc: Doc, sj: int) -> Speaker | None:
         return None
     canon = next(iter(names))
     return Speaker(canon, "PERSON", "pronoun", gender_of(doc, canon, None))
+
+
+def resolve_phrase(doc: Doc, g: Grammar, ph: Phrase, si: int, q_char: int,
+                   last_speakers: list[tuple[int, Speaker]], attribution: str = "explicit") -> Speaker | None:
+    """The speaker a phrase of the parse names: a name (its fullest form; ``attribution``), a pronoun (the
+    nearest compatible earlier speaker or subject: 'pronoun'), or a description ("the governor", "a senior
+    aide", "the report"): its words as written, as 'role' with ``ref`` the named person or organisation it
+    stands for when the article gave that title to one, else as 'description'."""
+    toks = doc.toks
+    a, b = _tok_range(doc, ph.start, ph.end)
+    if a < 0:
+        return None
+    if ph.kind == "name":
+        text = doc.body[ph.start:ph.end]
+        label = ph.label
+        if label in ("NORP", "LOC", "FAC"):
+            label = "ORG"
+        hon = None
+        if a - 1 >= 0 and toks[a - 1].lower in HONORIFICS:
+            hon = toks[a - 1].lower
+        elif a - 2 >= 0 and toks[a - 1].text == "." and toks[a - 2].lower in HONORIFICS:
+            hon = toks[a - 2].lower
+        np = NounPhrase("name", text, label, a, b, role_words=(hon,) if hon else ())
+        sp = resolve_np(doc, np, si, attribution, q_char, last_speakers)
+        if sp is not None:
+            sp.mention = (ph.start, ph.end)
+        return sp
+    if ph.kind == "pronoun":
+        word = doc.body[ph.start:ph.end].lower()
+        sp = _resolve_pronoun(doc, word, si, q_char, last_speakers, a)
+        if sp is not None:
+            sp.mention = (ph.start, ph.end)
+        return sp
+    text = doc.body[ph.start:ph.end]
+    words = tuple(t.lower for t in toks[a:b])
+    head = doc.body[g.toks[ph.head].start:g.toks[ph.head].end].lower()
+    ref = None
+    if head in ROLE_NOUNS and words[:1] in (("the",), ("his",), ("her",), ("its",), ("their",)) or \
+            head in ORG_ROLE_NOUNS:
+        np = NounPhrase("role", text, None, a, b, role_words=words)
+        found = _resolve_role(doc, np, q_char)
+        if found is not None and found.name and found.name.lower() != text.lower():
+            ref = found.name  # a person or organisation named earlier, or the name the phrase is
+    return Speaker(text, "ORG" if head in ORG_ROLE_NOUNS else None, "role" if ref else "description",
+                   mention=(ph.start, ph.end), ref=ref)
+
+
+def _tok_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The rules' tokens covering body[start:end] (-1, -1 when none)."""
+    if doc.tok_starts is None:
+        doc.tok_starts = [t.start for t in doc.toks]
+    a = bisect.bisect_right(doc.tok_starts, start) - 1
+    if a < 0 or doc.toks[a].end <= start:
+        a += 1
+    b = bisect.bisect_left(doc.tok_starts, end)
+    if a >= b:
+        return -1, -1
+    return a, b

@@ -4,15 +4,17 @@ Owns :class:`Speaker` (a resolved speaker: name, label, how it was attributed, g
 :func:`collect_names` (the article's names, leaving out title lines left in the body; capitalised word
 sequences stand in when NER gave nothing), :func:`canonical` ("Biden" -> "Joe Biden": among the longer
 names containing the mention, the person mentioned first, then that person's longest variant) and
-:func:`gender_of` (from honorifics, pronouns already resolved, and first names).
+:func:`gender_of` (from honorifics, pronouns already resolved, and first names: :func:`first_name_gender`, the
+first-name dictionary of the ``gender-guesser`` package).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from newsdesk.lexicon import (
-    FEMALE_FIRST_NAMES, FEMALE_HONORIFICS, FUNCTION_CAPS, MALE_HONORIFICS, PARTICLES_IN_TEXT, PERSON_TITLES,
+    FEMALE_HONORIFICS, FUNCTION_CAPS, MALE_HONORIFICS, PARTICLES_IN_TEXT, PERSON_TITLES,
 )
 from newsdesk.names import name_key, strip_honorifics
 from newsdesk.quotes.marks import paragraphs
@@ -107,6 +109,24 @@ def collect_names(doc: Doc) -> None:
     doc.names = names
 
 
+@functools.lru_cache(maxsize=1)
+def _detector():
+    import gender_guesser.detector as gd
+
+    return gd.Detector(case_sensitive=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def first_name_gender(first: str) -> str | None:
+    """'f' / 'm' when the gender-guesser dictionary says a first name is female / male, else None (unknown,
+    androgynous, an initial, or only "mostly" one: "Kim", "Bernie" and "Kelly" are mostly female there)."""
+    w = first.strip(".’'")
+    if len(w) < 2 or not w[:1].isupper():
+        return None
+    g = _detector().get_gender(w)
+    return "f" if g == "female" else "m" if g == "male" else None
+
+
 def gender_of(doc: Doc, canon: str, hon: str | None) -> str | None:
     if canon in doc.gender:
         return doc.gender[canon]
@@ -114,9 +134,10 @@ def gender_of(doc: Doc, canon: str, hon: str | None) -> str | None:
         return "f"
     if hon in MALE_HONORIFICS:
         return "m"
-    first = name_key(canon).split()[:1]
-    if first and first[0] in FEMALE_FIRST_NAMES:
-        return "f"
+    first = strip_honorifics(canon).split()[:1]
+    g = first_name_gender(first[0]) if first else None
+    if g is not None:
+        return g
     # honorifics used elsewhere in the article for this person
     if doc.hon_gender is None:
         doc.hon_gender = {}
@@ -130,7 +151,15 @@ def gender_of(doc: Doc, canon: str, hon: str | None) -> str | None:
 
 @dataclass
 class Speaker:
+    """A resolved speaker. ``name``: the fullest name (a name, or the person a pronoun stands for), or the
+    description as written ("a senior aide"); ``mention``: body offsets of the words that name the speaker
+    at the attribution (the name, pronoun or description as written); ``ref``: for a description resolved
+    to a named person or organisation ("the governor" -> "Chris Christie"), that name (linked to an entity
+    in place of the description)."""
+
     name: str | None
     label: str | None
     attribution: str
     gender: str | None = None
+    mention: tuple[int, int] | None = None
+    ref: str | None = None

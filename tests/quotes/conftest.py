@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.quotes import extract_quotes
-from newsdesk.quotes.evaluate import ner_ents
+from newsdesk.quotes.evaluate import analysed
 from newsdesk.quotes.evaluate import nlp as _nlp
 
 
@@ -16,13 +16,13 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def run(nlp):
-    """extract_quotes with NER entities computed the way the entity step does (per paragraph), cached."""
+    """extract_quotes with NER entities and the parse computed the way the enrich step does, cached."""
     cache = {}
 
     def _run(body: str, language: str = "en"):
         key = (body, language)
         if key not in cache:
-            cache[key] = extract_quotes(body, language, ner_ents(body, language))
+            cache[key] = extract_quotes(body, language, *analysed(body, language))
         return cache[key]
 
     return _run

@@ -43,11 +43,11 @@ def test_seed_rows_shape(run):
         rows = run(body, gold["language"])
         assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
         for r in rows:
-            assert set(r) == {"text", "start", "end", "kind", "speaker", "cue", "attribution"}
+            assert set(r) == ROW_KEYS
             assert r["kind"] in ("full", "partial")
-            assert r["attribution"] in ("explicit", "pronoun", "role", "continuation",
-                                        "according_to", "none")
-            assert (r["speaker"] is None) == (r["attribution"] == "none")
+            assert r["attribution"] in ("explicit", "pronoun", "role", "description", "continuation",
+                                        "according_to", "transcript", "none")
+            assert (r["speaker"] is None) == (r["attribution"] == "none") or r["attribution"] == "transcript"
 
 
 def test_seed_scare_quotes_left_out(run):
@@ -100,7 +100,7 @@ def test_continuation_sentence_and_paragraph(run):
 
 
 def test_scare_quotes_titles_nicknames_left_out(run):
-    body = ("Russia calls its invasion a “special military operation.” The so-called “peace plan” failed.\n\n"
+    body = ("Russia’s invasion was a “special military operation.” The so-called “peace plan” failed.\n\n"
             "It is unclear if Pyongyang will interpret the war as “aggression” under the pact.\n\n"
             "John Bolton published a memoir, “The Room Where It Happened,” last year. "
             "Israel named its campaign “Operation Iron Swords.”\n\n"
@@ -120,7 +120,8 @@ def test_empty_and_trivial_inputs():
     assert extract_quotes(None, None, None) == []  # type: ignore[arg-type]
 
 
-ROW_KEYS = {"text", "start", "end", "kind", "speaker", "cue", "attribution"}
+ROW_KEYS = {"text", "start", "end", "kind", "speaker", "cue", "attribution", "speaker_start", "speaker_end",
+            "speaker_refers_to"}
 ATTRIBUTIONS = {"explicit", "pronoun", "role", "continuation", "according_to", "none"}
 
 
@@ -149,7 +150,7 @@ def test_random_marks_give_well_formed_rows():
                 assert r["text"] and r["text"] == r["text"].strip()
                 assert r["kind"] in ("full", "partial")
                 assert r["attribution"] in ATTRIBUTIONS
-                assert (r["speaker"] is None) == (r["attribution"] == "none")
+                assert (r["speaker"] is None) == (r["attribution"] == "none") or r["attribution"] == "transcript"
                 if lang != "en":
                     assert r["speaker"] is None and r["cue"] is None
     assert rows_seen > 1000  # the generator does produce quotes

@@ -20,9 +20,9 @@ def test_role_nouns_resolve_to_named_person(run):
             "The French president said Europe needed “fair trade” with China. "
             "The Chinese leader insisted that China was “a force for peace.”")
     rows = run(body)
-    r = one(rows, "fair trade")
-    assert (r["speaker"], r["attribution"]) == ("Emmanuel Macron", "role")
-    assert one(rows, "a force for peace.")["speaker"] == "Xi Jinping"
+    r = one(rows, "fair trade")  # the description as written, and the person it stands for
+    assert (r["speaker"], r["attribution"], r["speaker_refers_to"]) == ("The French president", "role", "Emmanuel Macron")
+    assert one(rows, "a force for peace.")["speaker_refers_to"] == "Xi Jinping"
 
 
 def test_fullest_name_for_short_mentions(run):

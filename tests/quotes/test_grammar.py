@@ -1,0 +1,154 @@
+"""newsdesk.quotes.grammar, the parse-based attribution and transcripts: one small self-written article per
+pattern of issue 10 (no corpus text), plus the offsets of every quote and speaker."""
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.quotes import extract_quotes, wants_parse
+from newsdesk.quotes.grammar import speech_cue
+from newsdesk.quotes.speakers import first_name_gender
+from tests.quotes.helpers import DEV, SEEDS, one
+
+
+def test_wants_parse_only_quote_and_intro_paragraphs():
+    assert wants_parse("“We will win,” she said.")
+    assert wants_parse('He said "no."')
+    assert wants_parse("The mayor continued:")
+    assert wants_parse("Q: What now?") and wants_parse("JANE ROE: We are ready.")
+    assert not wants_parse("The council met on Tuesday and approved the budget.")
+
+
+def test_speech_verbs_by_base_form():
+    assert speech_cue("says") == "said" and speech_cue("told") == "told"
+    assert speech_cue("questioned") == "questioned" and speech_cue("snapping") == "snapping"
+    assert speech_cue("fumes") == "fumes" and speech_cue("walked") is None
+
+
+def test_gender_from_the_name_dictionary():
+    assert first_name_gender("Margaret") == "f" and first_name_gender("Robert") == "m"
+    assert first_name_gender("Kim") is None  # only "mostly" female in the dictionary: unknown
+
+
+def test_descriptions_are_speakers(run):
+    body = ("The city council approved the budget on Monday.\n\n"
+            "“The numbers simply do not add up,” the report said.\n\n"
+            "“People are tired of waiting,” a bartender at the Main Street diner said.\n\n"
+            "“We will appeal,” the campaign wrote in an email.")
+    rows = run(body)
+    for text, speaker in (("The numbers simply do not add up,", "the report"),
+                          ("People are tired of waiting,", "a bartender at the Main Street diner"),
+                          ("We will appeal,", "the campaign")):
+        r = one(rows, text)
+        assert (r["speaker"], r["attribution"]) == (speaker, "description"), r
+        assert body[r["speaker_start"]:r["speaker_end"]] == speaker
+
+
+def test_title_before_name_after_the_verb(run):
+    body = "“Sleep matters more than diet,” said clinical psychologist Jane Roe of Springfield."
+    r = one(run(body), "Sleep matters more than diet,")
+    assert (r["speaker"], r["attribution"], r["cue"]) == ("Jane Roe", "explicit", "said")
+
+
+def test_long_apposition(run):
+    body = ("Jane Roe, policy director at the Example Institute and a former budget official, said the plan "
+            "was “a gamble with other people’s money.”")
+    r = one(run(body), "a gamble with other people’s money.")
+    assert (r["speaker"], r["kind"]) == ("Jane Roe", "partial")
+
+
+def test_inverted_verb_outside_the_lexicon(run):
+    body = "Senator Mark Fields spoke after the vote.\n\n“That is simply not true,” Fields shot back."
+    r = one(run(body), "That is simply not true,")
+    assert (r["speaker"], r["cue"]) == ("Mark Fields", "shot back")
+
+
+def test_speaker_in_the_sentence_or_paragraph_before(run):
+    body = ("Mayor Ann Lee addressed the crowd for an hour. Lee continued:\n\n"
+            "“We built this town together, and we will rebuild it together.”\n\n"
+            "Governor Tom Hart announced the lawsuit on Monday. “We are asking the court to stop this rule.”")
+    rows = run(body)
+    assert one(rows, "We built this town together, and we will rebuild it together.")["speaker"] == "Ann Lee"
+    assert one(rows, "We are asking the court to stop this rule.")["speaker"] == "Tom Hart"
+
+
+def test_cue_far_from_the_quote(run):
+    body = ("Tom Hart, who has led the state since 2019 and faces re-election next year, told reporters at "
+            "a packed news conference in the capital on Friday that the tax was “dead on arrival.”")
+    assert one(run(body), "dead on arrival.")["speaker"] == "Tom Hart"
+
+
+def test_reported_phrases_kept_scare_quotes_dropped(run):
+    body = ("Tom Hart called the plan “disgusting” on Tuesday. The polls are “rigged,” he said.\n\n"
+            "Critics say the “reform” has stalled. The town’s “Summer Nights” festival opens Friday.")
+    rows = run(body)
+    texts = {r["text"]: r for r in rows}
+    assert texts["disgusting"]["speaker"] == "Tom Hart" and texts["disgusting"]["kind"] == "partial"
+    assert texts["rigged,"]["speaker"] == "Tom Hart"
+    assert "Summer Nights" not in texts  # a title with no speaker and no cue
+
+
+def test_pronouns_use_gender_and_subjects(run):
+    body = ("Margaret Cole met Robert Stone in Boston on Monday.\n\n"
+            "Stone said the deal was close. “We are almost there,” she said.")
+    r = one(run(body), "We are almost there,")
+    assert (r["speaker"], r["attribution"]) == ("Margaret Cole", "pronoun")
+    assert body[r["speaker_start"]:r["speaker_end"]] == "she"
+
+
+def test_transcript_and_interview_turns(run):
+    body = ("Interview with Mayor Ann Lee.\n\n"
+            "Our reporter spoke with Mayor Ann Lee on Tuesday. The transcript follows.\n\n"
+            "Q: What comes next for the city?\n\n"
+            "A: We rebuild the bridge first.\n\n"
+            "TOM HART: The council agrees.\n\n"
+            "HART: We will vote next week.\n\n"
+            "NOTE: The interview was edited.")
+    rows = run(body)
+    r = one(rows, "What comes next for the city?")
+    assert (r["speaker"], r["attribution"]) == (None, "transcript")
+    r = one(rows, "We rebuild the bridge first.")
+    assert (r["speaker"], r["attribution"], r["kind"]) == ("Ann Lee", "transcript", "full")
+    r = one(rows, "We will vote next week.")
+    assert (r["speaker"], body[r["speaker_start"]:r["speaker_end"]]) == ("Tom Hart", "HART")
+    assert not any("edited" in r["text"] for r in rows)
+
+
+def test_a_lone_label_is_no_transcript(run):
+    assert run("UPDATE: The vote was moved to Friday.\n\nThe council met.") == []
+
+
+def _check_offsets(body, rows):
+    for r in rows:
+        assert body[r["start"]:r["end"]] == r["text"]
+        if r["speaker"] is None:
+            assert r["speaker_start"] is None and r["speaker_end"] is None
+            assert r["attribution"] in ("none", "transcript")  # "Q:" turns: the interviewer is unnamed
+            continue
+        s, e = r["speaker_start"], r["speaker_end"]
+        assert 0 <= s < e <= len(body), r
+        words = body[s:e]
+        assert words == words.strip() and words, r
+        assert not (r["start"] <= s < r["end"]), r  # the speaker is named outside the quote
+        if r["attribution"] in ("description", "role"):
+            assert words == r["speaker"], r
+        elif r["attribution"] == "pronoun":
+            assert words.lower() in ("he", "she", "they", "it", "who"), r
+
+
+@pytest.mark.parametrize("which", ["dev", "seeds"])
+def test_quote_and_speaker_offsets_index_the_body(run, which):
+    items = [(b, a["language"]) for _f, b, a in DEV] if which == "dev" else [(b, g["language"])
+                                                                            for _f, b, g in SEEDS]
+    n = 0
+    for body, lang in items:
+        rows = run(body, lang)
+        _check_offsets(body, rows)
+        n += sum(r["speaker"] is not None for r in rows)
+    assert n >= 20
+
+
+def test_offsets_without_a_parse():
+    body = "“We will win,” Jane Roe said. “The plan is ready.”"
+    rows = extract_quotes(body, "en", [{"start": 15, "end": 23, "label": "PERSON"}])
+    _check_offsets(body, rows)
+    assert rows[0]["speaker"] == "Jane Roe" and body[rows[0]["speaker_start"]:rows[0]["speaker_end"]] == "Jane Roe"
