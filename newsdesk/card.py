@@ -41,8 +41,10 @@ STEP_NOTES = {
     "enrich": "Finds named entities in English articles (spaCy NER) and resolves them within the article, and "
               "extracts direct quotations with their speaker, cue verb and kind (rules over quote marks, "
               "speech verbs and the NER output).",
-    "link": "Resolves the run's entities across the corpus to canonical names and stable ids, against the "
-            "entities already committed (alias table, name variants), and links quote speakers to entities.",
+    "link": "Resolves the run's entities across the corpus to canonical names and ids, settled from the totals "
+            "of every run so far (alias table, name variants, type votes); an entity a later run retypes, renames "
+            "or merges gets a new id and its old id a row in `entity_redirects`, which the catalog views follow. "
+            "Links quote speakers to entities.",
     "cluster": "Groups quotations of one statement (same speaker, near-identical wording), the committed "
                "ones included, into quote clusters.",
     "commit": "Validates what the run adds (schemas, keys, references, offsets, every input file accounted "

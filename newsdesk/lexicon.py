@@ -53,6 +53,12 @@ BYLINE_AGENCIES = words("byline_agencies")
 ORG_HEADS = words("org_heads")
 PORTFOLIOS = words("portfolios")
 ACRONYM_SKIP = words("acronym_skip")
+LEGAL_SUFFIXES = words("legal_suffixes")
+ORG_SUFFIXES = words("org_suffixes")
+ROLE_WORDS = words("role_words")
+HYPHEN_SUFFIXES = words("hyphen_suffixes")
+GOVERNMENT_BODIES = words("government_bodies")
+NOT_PLACE_WORDS = words("not_place_words")
 
 # ---------------------------------------------------------------------------------------------- quotes
 ROLE_NOUNS = words("role_nouns")

@@ -68,9 +68,12 @@ def strip_honorifics(name: str) -> str:
     return " ".join(words) if words else name
 
 
+_WORD = re.compile(r"\S+")
+
+
 def word_spans(body: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each whitespace-separated word of ``body[start:end]``."""
-    return [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", body[start:end])]
+    return [m.span() for m in _WORD.finditer(body, start, end)]
 
 
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|i|ch)$")

@@ -33,9 +33,10 @@ import pyarrow as pa
 from newsdesk import __version__, ingest, schema
 from newsdesk.cluster import block_sql, cluster_partition, partitions
 from newsdesk.enrich import EnrichResult, enrich_batch
+from newsdesk.entities.index import redirected_count
 from newsdesk.faults import crash_point
 from newsdesk.incremental import ToRead, files_to_read
-from newsdesk.link import Links, link_run
+from newsdesk.link import ENTITY_TABLES, Links, link_run
 from newsdesk.plan import Plan, index_rows_sql, plan_run, staged_files
 from newsdesk.prepare import prepare_batch
 from newsdesk.quality import QualityConfig
@@ -214,7 +215,8 @@ ENRICH = Step("enrich", enrich_batch, _enrich_inputs, _enrich_absorb, map=True, 
 
 # ------------------------------------------------------------------------------------------------ link
 def _link_inputs(s: RunState) -> list[tuple]:
-    return [(s.stage, s.enriched.keys, s.enriched.wanted, s.committed("entities"), s.plan.run_id)]
+    files = {name: s.committed(name) for name in ENTITY_TABLES}
+    return [(s.stage, s.enriched.keys, s.enriched.wanted, files, s.plan.run_id, s.store.version() + 1)]
 
 
 def _link_absorb(s: RunState, results: list) -> None:
@@ -267,6 +269,8 @@ def run_tables(stage: Path, plan: Plan, links: Links) -> dict[str, pa.Table | St
         if enriched else t("quotes").empty(),
         "quote_index": Staged.parts(qi, "quote_index"),
         "entities": links.new_entities,
+        "entity_names": links.names if links.names is not None else t("entity_names").empty(),
+        "entity_redirects": links.redirects if links.redirects is not None else t("entity_redirects").empty(),
         "duplicates": plan.duplicates,
         "rejects": t("rejects").to_arrow([t("rejects").row(r, source_path=r.path, source_sha256=r.sha256,
                                                            run_id=run_id) for r in plan.rejects]),
@@ -339,7 +343,7 @@ def run(config: RunConfig, executor: Executor, *, progress: Progress | None = No
             summary.version = store.version()
             summary.last_run_id = _previous_run_id(store)
             summary.run_id = ""  # no run was committed: it has no id
-        summary.entities = store.count_rows("entities")
+        summary.entities = store.count_rows("entities") - redirected_count(store.files("entity_redirects"))
     summary.seconds = time.perf_counter() - state.t0
     summary.step_seconds = {k: round(v, 3) for k, v in state.seconds.items()}
     return summary

@@ -33,6 +33,7 @@ _TYPES: dict[str, pa.DataType] = {
     "list<string>": pa.list_(pa.string()),
     "list<uint64>": pa.list_(pa.uint64()),
     "list<uint32>": pa.list_(pa.uint32()),
+    "list<int64>": pa.list_(pa.int64()),
 }
 MODES = ("append",)  # every table is append-only: a run adds one part per table, never rewrites one
 _CONSTRAINTS = ("allowed", "min", "max", "min_exclusive")

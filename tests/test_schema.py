@@ -15,8 +15,9 @@ DISTINCT_PER_TABLE = {"text"}
 def test_every_table_is_declared_with_described_typed_columns():
     tables = schema.tables()
     assert set(tables) == {"articles", "quotes", "entities", "entity_mentions", "duplicates", "removed_text",
-                           "rejects", "files", "runs", "dedup_index", "file_state", "quote_index"}
-    assert {n for n, t in tables.items() if t.internal} == {"dedup_index", "file_state", "quote_index"}
+                           "rejects", "files", "runs", "dedup_index", "file_state", "quote_index",
+                           "entity_names", "entity_redirects"}
+    assert {n for n, t in tables.items() if t.internal} == {"dedup_index", "file_state", "quote_index", "entity_names"}
     assert {n for n, t in tables.items() if not t.reproducible} == {"runs", "file_state"}
     for t in tables.values():
         assert t.description and t.primary_key and t.mode in schema.MODES

@@ -108,6 +108,25 @@ def test_schema_drift_fails(store_copy):
     assert "differs from schemas/entities.toml" in res.output
 
 
+def test_a_redirect_to_a_redirected_id_fails(store_copy):
+    """Redirects must stay flattened: an id whose current target is itself redirected is a problem."""
+    _, out = store_copy
+    ids = sorted(pq.read_table(next((Store(out).snapshot_dir() / "entities").glob("*.parquet"))).column(
+        "entity_id").to_pylist())[:3]
+
+    def chain(t: pa.Table) -> pa.Table:
+        from newsdesk import schema
+        rd = schema.table("entity_redirects")
+        run = Store(out).read("runs").column("run_id")[0].as_py()
+        return rd.to_arrow([rd.row(entity_id=ids[0], redirect_to=ids[1], change="merged", run_id=run, version=1),
+                            rd.row(entity_id=ids[1], redirect_to=ids[2], change="merged", run_id=run, version=1)])
+
+    rewrite(out, "entity_redirects", chain)
+    res = validate(out)
+    assert res.exit_code != 0
+    assert "entity_redirects: 1 ids redirect to an id that is itself redirected" in res.output
+
+
 def test_tampering_does_not_touch_older_snapshot_links(store_copy):
     """Sanity of the tamper helper itself: the file was replaced, not edited through its hard link."""
     _, out = store_copy

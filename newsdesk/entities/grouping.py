@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from newsdesk.lexicon import ACRONYM_SKIP
 from newsdesk.names import is_subname
 
-__all__ = ["TYPE_TIE_ORDER", "settle_type", "best_spelling", "initials", "join_short_names", "root"]
+__all__ = ["TYPE_TIE_ORDER", "settle_type", "best_spelling", "initials", "join_short_names", "join_middle_names",
+           "root"]
 
 
 TYPE_TIE_ORDER = ("GPE", "LOC", "PERSON", "ORG", "FAC", "NORP", "EVENT")
@@ -70,7 +71,10 @@ def join_short_names(groups: Mapping[str, dict], fixed: Mapping[str, str] | None
             continue
         typ, toks = g["type"], g["tokens"]
         if typ == "PERSON":
-            cands = sorted(index.get((typ, toks), ()))
+            # a one-word name may start a fuller one ("Kim" of "Kim Jong Un"); longer ones only end it ("Jeb Bush"
+            # is not "Jeb Bush Super", a cut "Jeb Bush Super PAC")
+            cands = sorted(c for c in index.get((typ, toks), ())
+                           if len(toks) == 1 or groups[c]["tokens"][-len(toks):] == toks)
         elif orgs and typ in ("ORG", "FAC", "EVENT") and len(toks) >= 2:
             cands = sorted(c for c in index.get((typ, toks), ()) if groups[c]["first"] < g["first"])
         else:
@@ -91,3 +95,50 @@ def root(parent: Mapping[str, str], n: str) -> str:
         seen.add(n)
         n = parent[n]
     return n
+
+
+def _name_suffixes() -> frozenset[str]:
+    from nameparser.config import CONSTANTS
+    # degrees and honours only: a generational suffix names another person ("Donald Trump Jr.")
+    return (frozenset(CONSTANTS.suffix_acronyms) | frozenset(CONSTANTS.suffix_not_acronyms)) - _GENERATIONAL
+
+
+_GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"})
+
+
+_SUFFIXES: list[frozenset[str]] = []
+
+
+def first_last(tokens: tuple[str, ...]) -> tuple[str, str] | None:
+    """(first, last) word of a person's normalized name, a degree or honour suffix left out (nameparser's
+    suffixes, not "jr" / "iii", which name another person): ("richard", "dawkins") for "richard dawkins frs"."""
+    if not _SUFFIXES:
+        _SUFFIXES.append(_name_suffixes())
+    toks = list(tokens)
+    while len(toks) > 2 and toks[-1] in _SUFFIXES[0]:
+        toks.pop()
+    return (toks[0], toks[-1]) if len(toks) >= 2 else None
+
+
+def join_middle_names(groups: Mapping[str, dict], fixed: Mapping[str, str] | None = None) -> dict[str, str]:
+    """parent map: a PERSON name with middle names or initials ("Martin E. Dempsey", "Marvin Lee Minsky",
+    "Donald J. Trump") joins the plain first-and-last form ("Martin Dempsey") when that form exists and it
+    is the only longer variant of it ("George Bush" with both "George W. Bush" and "George H. W. Bush": none
+    joins). Names from the alias table and ``fixed`` groups never get a parent."""
+    plain: dict[tuple[str, str], str] = {}
+    longer: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for n, g in groups.items():
+        if g["type"] != "PERSON":
+            continue
+        fl = first_last(g["tokens"])
+        if not fl:
+            continue
+        if len(g["tokens"]) == 2:
+            plain[fl] = n
+        else:
+            longer[fl].append(n)
+    parent: dict[str, str] = {}
+    for fl, ns in longer.items():
+        if fl in plain and len(ns) == 1 and not (fixed and ns[0] in fixed) and not groups[ns[0]].get("alias"):
+            parent[ns[0]] = plain[fl]
+    return parent

@@ -1,14 +1,29 @@
 """Cleaning the model's raw entity spans into mentions, for the entity tables and for the quote rules.
 
 The one place where NER spans are cleaned. Two passes live here, one per consumer, and they differ on
-purpose until the entity-resolution rewrite unifies them (changing either changes the output):
+purpose (changing :func:`normalize_for_quotes` moves the quote numbers; issue 11 changed only
+:func:`clean_spans`):
 
-* :func:`clean_spans` (entity tables): trims stray punctuation and a possessive ("Putin's"; not
-  "McDonald's", which the alias table knows), splits "North and South Korea" into "North" (-> North Korea)
-  and "South Korea", drops title fragments the model tags ORG ("Secretary of State", "National Security
-  adviser Jake Sullivan"), cuts "the Stimson Center's Korea program" to "Stimson Center" (ORG), drops a
-  trailing "and", strips a leading "the" and, on PERSON, titles and honorifics
-  (:func:`newsdesk.names.strip_leading_titles`), and drops title-only PERSON mentions ("President").
+* :func:`clean_spans` (entity tables): trims stray punctuation, a possessive ("Putin's"; not "McDonald's",
+  which the alias table knows) and a lone trailing quote mark ("Bill Clinton '"); joins two PERSON spans the model
+  cut at a name particle ("Cor van" + "der" + "Klugt"); splits "North and South Korea" into "North" (-> North
+  Korea) and "South Korea"; cuts a span that joins two names at a spaced dash ("Alan Milburn - the" -> "Alan
+  Milburn"; "ROME - Bernie Sanders" -> both), " v " ("Everton v Manchester United": two teams, ORG), "|", a
+  comma ("Hulu, Apple TV"; not "King, Jr.", "Kidder, Peabody and Co", "Washington, D.C."), "and"/"&" between
+  two people ("Bill and Hillary Clinton" -> "Bill" (Bill Clinton) + "Hillary Clinton") or two gazetteer
+  places, and a lower-case word that is no particle ("Federer beat Bernard Tomic"); drops title fragments the
+  model tags ORG ("Secretary of State", "National Security adviser Jake Sullivan"), cuts "the Stimson Center's
+  Korea program" to "Stimson Center" (ORG), drops a trailing "and", a Twitter handle or hashtag in front,
+  "ex-"/"pro-" ("ex-Yukos"), a hyphen adjective at the end ("George Bush-style", "US-led"), a leading "the"
+  and, on PERSON, titles and honorifics (:func:`newsdesk.names.strip_leading_titles`), role, title and
+  nationality words ("Sprinter Kelly Holmes", "Briton Tim Henman", "Tories Ken Clarke": nameparser's titles,
+  ``role_words``, demonyms, non-person names of the alias table; also on an ORG span whose rest is a
+  person-like name: "Frenchman Laurent Fignon"), a sentence opener ("Nevertheless Franz Ferdinand") and
+  trailing digits ("John Kasich 2"); drops title-only PERSON mentions ("President", "MPs"). What was taken off
+  is kept as evidence (``CleanMention.hint``: PERSON for a role word, ORG for a legal form, GPE for a state
+  abbreviation), not as the name. The *name* a mention stands for may differ from its surface: a news
+  abbreviation's state ("Calif." -> California), the name without its legal form ("Avnet Inc" -> Avnet) or
+  without "U.S." in front of a federal body ("U.S. Securities and Exchange Commission").
   ``body[start:end] == surface`` holds for every mention.
 * :func:`normalize_for_quotes` (speaker search): keeps titles (the quote rules read them), drops a leading
   "the" and a possessive, extends PERSON spans over name particles and capitalised name words the model
@@ -24,8 +39,12 @@ from typing import NamedTuple
 
 from newsdesk.entities.aliases import Alias
 from newsdesk.entities.ner import KEPT
+from newsdesk.entities.evidence import (
+    expand_abbreviation, org_head, org_suffix, place_kind, role_prefix, strip_legal_suffix,
+)
 from newsdesk.lexicon import (
-    CUES, FUNCTION_CAPS, HONORIFICS, ORG_HEADS, PARTICLES_IN_TEXT, PERSON_TITLES, PORTFOLIOS, ROLE_NOUNS,
+    ACRONYM_SKIP, CUES, FUNCTION_CAPS, GOVERNMENT_BODIES, HONORIFICS, HYPHEN_SUFFIXES, INTRO_WORDS, LEGAL_SUFFIXES,
+    ORG_HEADS, PARTICLES_IN_TEXT, PERSON_TITLES, PORTFOLIOS, ROLE_NOUNS,
 )
 from newsdesk.names import is_title_only, name_key, norm_name, strip_honorifics, strip_leading_titles, word_spans
 from newsdesk.spans import EntitySpan
@@ -45,7 +64,8 @@ _DIRECTIONS = r"North|South|East|West|Northern|Southern|Eastern|Western|Upper|Lo
 _COORD = re.compile(rf"\b({_DIRECTIONS})\s+(?:and|or|&)\s+((?:{_DIRECTIONS})\s+([A-Z][\w'’\-]*))")
 
 
-_TITLE_BEFORE = re.compile(r"\b(?:Secretary|Secretaries|Minister|Ministers|Undersecretary)\s+(?:of|for)\s+(?:the\s+)?$")
+_TITLE_BEFORE = re.compile(r"\b(?:[Ss]ecretary|[Ss]ecretaries|[Mm]inister|[Mm]inisters|[Uu]ndersecretary)\s+(?:of|for)\s+"
+                           r"(?:the\s+)?$")
 _TITLE_AFTER = re.compile(r"\s+[Aa]dvis[eo]rs?\s+(?=[A-Z])")  # "National Security adviser Jake Sullivan"
 _PORTFOLIO_TITLE = re.compile(r"\s+(?:[Ss]ecretary|[Mm]inister|[Aa]dvis[eo]r|[Cc]zar|[Cc]hief)\b")
 
@@ -56,8 +76,9 @@ class CleanMention(NamedTuple):
     start: int
     end: int
     surface: str
-    name: str  # the name this mention stands for (== surface except in coordinations)
+    name: str  # the name this mention stands for (== surface except in coordinations, abbreviations, legal forms)
     label: str
+    hint: str = ""  # a type the cleanup found evidence for: a role word taken off (PERSON), a legal form (ORG) ...
 
 
 def trim(body: str, start: int, end: int, aliases: Mapping[str, Alias] | None = None) -> tuple[int, int]:
@@ -72,8 +93,218 @@ def trim(body: str, start: int, end: int, aliases: Mapping[str, Alias] | None = 
         if m and m.start() > start and (aliases is None or norm_name(body[start:end]) not in aliases):
             end = m.start()
             continue
+        # a quote mark standing alone at the end ("Bill Clinton '", "George W. Bush ''")
+        m = _LONE_QUOTE.search(body, start, end)
+        if m and m.start() > start:
+            end = m.start()
+            continue
         break
     return start, end
+
+
+_LONE_QUOTE = re.compile(r"\s+['’‘`]+$|['’]{2,}$")
+# where a span joins two names: a spaced dash, " v ", "|", a comma, a semicolon
+_DASH_CUT = re.compile(r"\s+(?:[-–—]+|--)\s*|\s*(?:[–—]|--)\s+|\s+[|]\s*")
+_VERSUS = re.compile(r"\s+(?:v|vs|v\.|vs\.)\s+")
+# a lower-case word that is no name particle nor function word: "Federer beat Bernard Tomic"
+_LOWER_WORD = re.compile(r"\s+(?!(?:%s)\s)[a-z][a-z]+(?=\s+[A-Z])" % "|".join(
+    sorted(PARTICLES_IN_TEXT | ACRONYM_SKIP | {"y", "e", "und", "et", "der", "van", "von", "da", "do", "dos", "das"},
+           key=len, reverse=True)))
+_COMMA = re.compile(r"\s*[,;]\s+")
+_AND = re.compile(r"\s+(?:and|&|or)\s+")
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "esq", "qc", "mp", "obe", "mbe", "cbe"})
+_AFFIX = re.compile(r"(?:ex|pro|anti|non|post|pre|neo|then)[-‐–]", re.IGNORECASE)
+_HANDLE = re.compile(r"(?:RT\s+)?(?:[@#][\w.]+[:\s]+)+|[Ww]/(?=[A-Z])")
+_DIGITS = re.compile(r"(?:\s+[\d.,:/-]+)+$")
+_HYPHEN_ADJ = re.compile(r"[-‐]([a-z]+)$")
+_GOV_PREFIX = frozenset({"us", "u s", "united states"})
+
+
+def _capitalised(piece: str) -> bool:
+    """Starts like a name (a capital or a digit: "3M"; "the" aside), and has a capital letter in every word but
+    particles."""
+    words = piece.split()
+    if len(words) > 1 and words[0].casefold() == "the":
+        words = words[1:]
+        piece = " ".join(words)
+    return bool(words) and piece[:1].isupper() and all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in PARTICLES_IN_TEXT or w.lower() in ACRONYM_SKIP
+        for w in words)
+
+
+def _pieces(body: str, start: int, end: int, label: str, aliases: Mapping[str, Alias],
+            person_words: frozenset[str]) -> list[tuple[int, int, str, str, str]]:
+    """Cut a span that joins two names: at a spaced dash (a dropped clause: "Alan Milburn - the"), " v "
+    (teams), "|", a comma or semicolon ("Hulu, Apple TV"; not before "Jr." or "Inc", not inside an organisation
+    name that ends with a legal form: "Kidder, Peabody and Co"), and "and"/"&" between two people or two
+    gazetteer places (not "Food and Drug Administration", "Bosnia and Herzegovina"). Returns
+    (start, end, label, name, hint) pieces, name "" meaning the surface."""
+    text = body[start:end]
+    words = text.split()
+    lower = any(w[:1].islower() for w in (words[1:] if words[:1] == ["the"] else words))
+    if not any(c in text for c in ",;-–—|&") and " v" not in text and " and " not in text and " or " not in text \
+            and not lower:
+        return [(start, end, label, "", "")]
+    out: list[tuple[int, int, str, str, str]] = []
+
+    def split(rx: re.Pattern, s: int, e: int) -> list[tuple[int, int]]:
+        parts, last = [], s
+        for m in rx.finditer(body, s, e):
+            if m.start() > last:
+                parts.append((last, m.start()))
+            last = m.end()
+        parts.append((last, e))
+        return [(a, b) for a, b in parts if b > a]
+
+    for s1, e1 in [p for a, b in split(_DASH_CUT, start, end) for p in split(_LOWER_WORD, a, b)]:
+        words = word_spans(body, s1, e1)
+        while words and body[words[0][0]].islower() and body[words[0][0]:words[0][1]] != "the" \
+                and not _AFFIX.match(body, words[0][0], words[0][1]):
+            words.pop(0)  # "council of the City of London": lower-case words in front
+        if words and body[words[0][0]:words[0][1]] in ("the", "The") and (len(words) == 1
+                                                                          or body[words[1][0]].islower()):
+            words = []
+        first = body[words[0][0]:words[0][1]] if words else ""
+        if not words or not (_capitalised(first) or first == "the" or _AFFIX.match(first)):
+            continue  # "the", "he", "nice": the rest of a sentence
+        s1 = words[0][0]
+        piece = body[s1:e1]
+        vs = split(_VERSUS, s1, e1)
+        if len(vs) > 1:  # "Everton v Manchester United": two teams (or two players)
+            for s2, e2 in vs:
+                words = {w.casefold() for w in norm_name(body[s2:e2]).split()}
+                out.append((s2, e2, "PERSON" if words & person_words else "ORG", "", ""))
+            continue
+        commas = split(_COMMA, s1, e1)
+        if len(commas) > 1:
+            tail = norm_name(body[commas[-1][0]:commas[-1][1]])
+            keep_whole = (tail.split()[0] if tail else "") in _NAME_SUFFIXES | LEGAL_SUFFIXES \
+                or org_suffix(piece) or tail in ("dc", "d c") \
+                or not all(_capitalised(body[a:b]) for a, b in commas)
+            if not keep_whole:
+                out.extend((a, b, label, "", "") for a, b in commas)
+                continue
+        ands = split(_AND, s1, e1)
+        if len(ands) == 2 and all(_capitalised(body[a:b]) for a, b in ands):
+            (a1, b1), (a2, b2) = ands
+            left, right = body[a1:b1], body[a2:b2]
+            whole = norm_name(piece)
+            if label == "PERSON" and whole not in aliases and not org_suffix(piece):
+                rw = right.split()
+                if len(left.split()) == 1 and len(rw) >= 2 and left.casefold() != rw[0].casefold():
+                    out.append((a1, b1, label, f"{left} {rw[-1]}", ""))  # "Bill and Hillary Clinton"
+                else:
+                    out.append((a1, b1, label, "", ""))
+                out.append((a2, b2, label, "", ""))
+                continue
+            if whole not in aliases and not place_kind(piece) and not org_suffix(piece) \
+                    and place_kind(left) and place_kind(right):
+                out.extend([(a1, b1, "GPE", "", ""), (a2, b2, "GPE", "", "")])  # "France and Germany"
+                continue
+        out.append((s1, e1, label, "", ""))
+    return out
+
+
+_SENTENCE_OPENERS = (FUNCTION_CAPS | INTRO_WORDS) - {"the", "i"}
+
+
+def _strip_front(body: str, start: int, end: int, label: str, aliases: Mapping[str, Alias]) -> tuple[int, str]:
+    """(new start, hint): take off what stands in front of a name without being part of it: a Twitter handle or
+    hashtag, "ex-"/"pro-" ("ex-Yukos"), and on PERSON three words or more long, role, title and nationality
+    words ("Sprinter Kelly Holmes", "Briton Tim Henman", "Tories Ken Clarke", "Lib Dem Norman Baker"; nameparser's
+    titles, lexicon ``role_words``, demonyms, non-PERSON names of the alias table); those give the hint
+    PERSON."""
+    hint = ""
+    if " " not in body[start:end] and "-" not in body[start:end] and "/" not in body[start:end]:
+        return start, hint  # one word: nothing in front of it
+    m = _HANDLE.match(body, start, end)
+    if m and m.end() < end and body[m.end()].isupper():
+        start = m.end()
+    m = _AFFIX.match(body, start, end)
+    if m and m.end() < end and body[m.end()].isupper():
+        start = m.end()
+    person = label == "PERSON"
+    words = word_spans(body, start, end)
+    if person and len(words) >= 2 and body[words[0][0]:words[0][1]].casefold() in _SENTENCE_OPENERS \
+            and body[words[1][0]].isupper():
+        start = words[1][0]  # "Nevertheless Franz Ferdinand", "Among Latinos"
+    for _ in range(3):
+        words = word_spans(body, start, end)
+        if len(words) in (2, 3) and person:  # "Premiership Fulham", "Lib Dem MPs": a non-person alias in front
+            moved = False
+            for k in (2, 1):
+                a = aliases.get(norm_name(body[words[0][0]:words[k - 1][1]])) if k < len(words) else None
+                if a and a.type not in (None, "PERSON") and body[words[k][0]].isupper():
+                    start, moved = words[k][0], True
+                    break
+            if moved:
+                continue
+        if len(words) < 3:
+            break
+        first = body[words[0][0]:words[0][1]]
+        two = body[words[0][0]:words[1][1]]
+        if not person:  # "Frenchman Laurent Fignon" tagged ORG: only a person-like rest of two or three words
+            rest = body[words[1][0]:end]
+            whole = body[start:end]
+            if len(words) > 4 or not all(w[:1].isupper() for w in rest.split()) or org_suffix(rest) \
+                    or org_head(rest) or place_kind(rest) or place_kind(whole) or norm_name(whole) in aliases \
+                    or not role_prefix(first, person=False):
+                break
+            start, hint = words[1][0], "PERSON"
+            break
+        a1, a2 = aliases.get(norm_name(first)), aliases.get(norm_name(two))
+        if len(words) >= 4 and a2 and a2.type not in (None, "PERSON"):
+            start = words[2][0]  # "Lib Dem Norman Baker"
+        elif role_prefix(first) or (a1 and a1.type not in (None, "PERSON")):
+            start = words[1][0]
+        else:
+            break
+        hint = "PERSON"
+    return start, hint
+
+
+_SPACED_POSSESSIVE = re.compile(r"(?<=\w) (['’]s)(?= \w)")
+
+
+def _name_of(surface: str, label: str, aliases: Mapping[str, Alias]) -> tuple[str, str]:
+    """(name, hint) a cleaned surface stands for (a tokenized possessive closed up: "Children 's Hospital" ->
+    "Children's Hospital"): a state for a news abbreviation ("Calif." -> California,
+    GPE), the name without its legal form ("Avnet Inc" -> Avnet, ORG), a US government body without "U.S."
+    ("U.S. Securities and Exchange Commission")."""
+    surface = _SPACED_POSSESSIVE.sub(r"\1", surface)  # tokenized text: "Children 's Hospital"
+    if norm_name(surface) in aliases:
+        return surface, ""
+    state = expand_abbreviation(surface, label)
+    if state:
+        return state, "GPE"
+    words = surface.split()
+    if len(words) < 2:
+        return surface, ""
+    for k in (1, 2):  # "U.S. Bureau of Land Management", "United States National Academy of Sciences"
+        rest = words[k:]
+        if (len(rest) >= 2 and norm_name(" ".join(words[:k])) in _GOV_PREFIX and rest[0][:1].isupper()
+                and any(w.casefold() in GOVERNMENT_BODIES or w.casefold().rstrip("s") in GOVERNMENT_BODIES
+                        for w in rest)):
+            return " ".join(rest), "ORG"
+    if org_suffix(surface) or org_head(surface):
+        return strip_legal_suffix(surface), "ORG"
+    return surface, ""
+
+
+def _join_particles(body: str, kept: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Two PERSON spans with only name particles between them are one name ("Cor van" + "der" + "Klugt")."""
+    out: list[tuple[int, int, str]] = []
+    for k in kept:
+        if out and out[-1][2] == "PERSON" and k[2] == "PERSON" and k[0] >= out[-1][1]:
+            gap = body[out[-1][1]:k[0]]
+            prev_last = body[out[-1][0]:out[-1][1]].split()[-1].lower()
+            gap_words = gap.split()
+            if len(gap) <= 12 and "\n" not in gap and all(w.lower() in PARTICLES_IN_TEXT for w in gap_words) \
+                    and (gap_words or prev_last in PARTICLES_IN_TEXT) and (gap.startswith(" ") or not gap):
+                out[-1] = (out[-1][0], k[1], "PERSON")
+                continue
+        out.append(k)
+    return out
 
 
 def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Alias]) -> list[CleanMention]:
@@ -94,6 +325,9 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
             out.append(CleanMention(m.start(1), m.end(1), first, f"{first} {m.group(3)}", head_label))
             out.append(CleanMention(m.start(2), m.end(2), m.group(2), m.group(2), head_label))
         kept = [k for k in kept if k not in taken]
+    kept = _join_particles(body, kept)
+    person_words = frozenset(w for s, e, lab in kept if lab == "PERSON" and not _VERSUS.search(body, s, e)
+                             for w in norm_name(body[s:e]).split() if len(w) > 2)
     for start, end, label in kept:
         start, end = trim(body, start, end, aliases)
         if start >= end:
@@ -115,14 +349,33 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
         while len(words) > 1 and body[words[-1][0]:words[-1][1]].lower() in ("and", "or", "&"):
             words.pop()
             start, end = trim(body, start, words[-1][1])
-        start = strip_leading_titles(body, start, end, label, aliases)
-        start, end = trim(body, start, end, aliases)
-        surface = body[start:end]
-        if not any(c.isalpha() for c in surface) or len(surface) < 2:
-            continue
-        if label == "PERSON" and is_title_only(surface):
-            continue  # "President", "Supreme Leader": a title without a name
-        out.append(CleanMention(start, end, surface, surface, label))
+        for s, e, lab, name, _ in _pieces(body, start, end, label, aliases, person_words):
+            s, e = trim(body, s, e, aliases)
+            if s >= e:
+                continue
+            piece = (s, e)
+            s, hint = _strip_front(body, s, e, lab, aliases)
+            s = strip_leading_titles(body, s, e, lab, aliases)
+            s, e = trim(body, s, e, aliases)
+            if lab == "PERSON":  # "John Kasich 2"
+                m = _DIGITS.search(body, s, e)
+                if m and m.start() > s:
+                    s, e = trim(body, s, m.start(), aliases)
+            m = _HYPHEN_ADJ.search(body, s, e)  # "George Bush-style", "US-led"
+            if m and m.group(1).casefold() in HYPHEN_SUFFIXES and m.start() > s:
+                e = m.start()
+            surface = body[s:e]
+            if not any(c.isalpha() for c in surface) or len(surface) < 2:
+                continue
+            if lab == "PERSON" and (is_title_only(surface) or all(
+                    w.endswith("s") and role_prefix(w[:-1]) for w in surface.split())):
+                continue  # "President", "Supreme Leader", "MPs": a title without a name
+            if name and (s, e) != piece:
+                name = ""  # the piece was trimmed: its coordination name no longer applies
+            if not name:
+                name, h = _name_of(surface, lab, aliases)
+                hint = hint or h
+            out.append(CleanMention(s, e, surface, name, lab, hint))
     out.sort(key=lambda c: (c.start, c.end))
     # drop exact duplicates / nested overlaps (keep the longer, first)
     dedup: list[CleanMention] = []

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import random
 
-import pyarrow as pa
-
 from newsdesk.entities import norm_name, resolve_corpus
+from newsdesk.entities.corpus import MemoryStore
 from newsdesk.fingerprint import short_hash
 from tests.entities.helpers import GOLD, art, ids_by_surface, name_of, seed_like_articles
 
@@ -114,11 +113,10 @@ def test_ids_are_stable_across_reruns_unrelated_articles_and_increments():
     assert [m for m in m2 if m["article_id"] != "z"] == m1
 
     # incremental: commit the first two articles, then add the third + the unrelated one
-    first, _ = resolve_corpus(arts[:2])
-    existing = pa.Table.from_pylist(first)
-    e3, m3 = resolve_corpus([arts[2], unrelated], existing)
+    store = MemoryStore()
+    first, _ = resolve_corpus(arts[:2], store)
+    e3, m3 = resolve_corpus([arts[2], unrelated], store)
     ids3 = {e["name"]: e["entity_id"] for e in e3}
-    assert all(ids3[e["name"]] == e["entity_id"] for e in first)  # committed ids and names kept
     assert ids3["Kim Jong Un"] == ids1["Kim Jong Un"]
     assert {m["entity_id"] for m in m3 if m["surface"] == "Kim"} == {ids1["Kim Jong Un"]}
     by_id = {e["entity_id"]: e for e in e3}
@@ -126,19 +124,25 @@ def test_ids_are_stable_across_reruns_unrelated_articles_and_increments():
     assert kim["article_count"] == 3 and kim["mention_count"] == 4
     assert set(kim["aliases"]) == {"Kim", "Kim Jong Un", "Kim Jong-un"}
     full, _ = resolve_corpus(arts + [unrelated])
-    assert [(e["entity_id"], e["article_count"], e["mention_count"]) for e in e3] == \
-           [(e["entity_id"], e["article_count"], e["mention_count"]) for e in full]
+    assert e3 == full  # grown = one run
+    for e in first:  # every committed id still resolves, to the entity one run gives
+        assert store.resolve(e["entity_id"]) in by_id
 
 
-def test_existing_entity_keeps_its_name_and_type():
-    existing = pa.Table.from_pylist([{"entity_id": short_hash("PERSON", "Kim Jong-un"), "name": "Kim Jong-un",
-                                      "type": "PERSON", "aliases": ["Kim Jong-un"], "article_count": 1,
-                                      "mention_count": 2}])
+def test_committed_entity_takes_the_name_and_type_of_the_totals_through_a_redirect():
+    store = MemoryStore()
+    resolve_corpus([art("o1", "Kim Jong-un spoke.", ("Kim Jong-un", "PERSON"))], store)
+    old = short_hash("PERSON", "Kim Jong-un")
     arts = [art("n1", "Kim Jong Un spoke.", ("Kim Jong Un", "PERSON")),
             art("n2", "Kim Jong Un spoke.", ("Kim Jong Un", "PERSON"))]
-    entities, rows = resolve_corpus(arts, existing)
-    assert [(e["name"], e["article_count"], e["mention_count"]) for e in entities] == [("Kim Jong-un", 3, 4)]
-    assert {r["entity_id"] for r in rows} == {short_hash("PERSON", "Kim Jong-un")}
+    entities, rows = resolve_corpus(arts, store)
+    new = short_hash("PERSON", "Kim Jong Un")
+    assert [(e["entity_id"], e["name"], e["article_count"], e["mention_count"]) for e in entities] == \
+        [(new, "Kim Jong Un", 3, 3)]
+    assert {r["entity_id"] for r in rows} == {new} and store.resolve(old) == new
+    assert [(r["entity_id"], r["redirect_to"], r["change"]) for r in store.redirect_rows] == [(old, new, "renamed")]
+    assert {m["entity_id"] for m in store.mention_rows} == {old, new}  # committed rows keep their id
+    assert {m["entity_id"] for m in store.mentions()} == {new}  # the view resolves it
 
 
 def test_kyiv_tagged_person_once_is_one_gpe_entity():

@@ -1,5 +1,6 @@
 """Helpers for the operations tests (incremental, crash, lock, serve, Dask, bad input) and the bench.
 
+* :func:`write_entity_cases` — articles whose entities a later run settles differently (types, names, joins).
 * :func:`write_corpus` — a deterministic synthetic corpus of small, distinct news articles (with quotes,
   people, organisations and places, and a few exact duplicates), so tests never depend on network data.
 * :func:`table_rows` — every table's contents as sorted rows, for "same tables" comparisons.
@@ -102,26 +103,65 @@ def write_corpus(raw: Path, n: int, *, seed: int = 0, start: int = 0, dup_every:
     return written
 
 
+# Entity cases whose one-run result differs from a first run's (issue 11 item 7): the model calls "Yukos"
+# PERSON in the first run's article and ORG in three later ones; "Kim Jong-un" is spelled so once, "Kim Jong Un"
+# twice later; "Roddick" stands alone until a later article names "Andy Roddick".
+ENTITY_CASES = {
+    1: ["Yukos said on Monday that it would appeal against the ruling. Yukos told the court its lawyers had not "
+        "been given time.",
+        "North Korean leader Kim Jong-un inspected a missile factory, state media reported. Roddick won the match "
+        "in straight sets and said he was pleased with his serve.",
+        "Roddick will face a qualifier in the second round."],
+    2: ["Shares in the oil firm Yukos fell sharply on Tuesday after the tax ruling. Andy Roddick won the match in "
+        "straight sets on Wednesday.",
+        "Shares in the oil firm Yukos fell sharply on Tuesday after the tax ruling. Kim Jong Un inspected a missile "
+        "factory, state media reported on Tuesday.",
+        "Shares in the oil firm Yukos fell sharply on Tuesday after the tax ruling. Kim Jong Un inspected a missile "
+        "factory, state media reported on Tuesday."],
+}
+
+
+def write_entity_cases(raw: Path, phase: int) -> list[str]:
+    """The articles of :data:`ENTITY_CASES` for ``phase`` (1 or 2), each a synthetic article with the case's
+    paragraph after its first one, under ``raw/zentities/``. Returns the relative paths written."""
+    written = []
+    for j, para in enumerate(ENTITY_CASES[phase]):
+        i = 900 + 30 * phase + 3 * j  # a "wire" article: no metro footer
+        head, rest = article_text(i, seed=5).split("\n\n", 1)
+        byline, first, more = rest.split("\n\n", 2)
+        rel = f"zentities/e{phase}_{j}.txt"
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_text(f"{head}\n\n{byline}\n\n{first}\n\n{para}\n\n{more}", encoding="utf-8")
+        written.append(rel)
+    return written
+
+
 # ---------------------------------------------------------------------------------------------- tables
 RUN_COLUMNS = {"run_id"}  # differ between an incremental history and one run over everything
 # Committed rows are never rewritten, so a quote cluster keeps the id it was committed with, while one run
 # over everything names it after its smallest quote_id: compare the clustering itself (quote_clusters).
 HISTORY_COLUMNS = {"quotes.quote_cluster_id", "quote_index.quote_cluster_id"}
+# An incremental history also keeps what one run over everything never writes: entity ids that a later run
+# replaced (the `entities` registry keeps them, `entity_redirects` points them to the current ones) and the
+# per-run name totals (`entity_names`). Compare such stores through the catalog views (views=True), which
+# list the current entities and resolve committed ids.
+HISTORY_TABLES = ("runs", "entity_names", "entity_redirects")
 
 
 def table_rows(out: Path | str, *, drop: set[str] = RUN_COLUMNS, skip: tuple[str, ...] = ("runs",),
-               drop_qualified: set[str] = frozenset()) -> dict:
+               drop_qualified: set[str] = frozenset(), views: bool = False) -> dict:
     """{table: sorted list of row tuples} for every declared table, without ``drop`` columns (and without
-    ``drop_qualified`` columns, named ``table.column``)."""
+    ``drop_qualified`` columns, named ``table.column``); with ``views``, as the catalog views give them."""
     from newsdesk import schema
-    from newsdesk.store import Store
+    from newsdesk.store import Store, connect
 
     store = Store(out)
+    con = connect(out) if views else None
     result = {}
     for name in schema.tables():
         if name in skip:
             continue
-        t = store.read(name)
+        t = con.sql(f'SELECT * FROM "{name}"').to_arrow_table() if con is not None else store.read(name)
         cols = [c for c in t.column_names if c not in drop and f"{name}.{c}" not in drop_qualified]
         rows = [tuple(_freeze(r[c]) for c in cols) for r in t.select(cols).to_pylist()]
         result[name] = sorted(rows, key=repr)
