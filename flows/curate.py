@@ -54,7 +54,7 @@ def curate(raw: str = "data/raw", out: str = "data/curated", batch_size: int = p
     """Curate every new file under ``raw`` into the store at ``out``; return the run summary.
 
     ``keep_low_quality`` turns the quality gate off; ``quality_config`` is a TOML file whose ``[quality]``
-    table turns rules off or changes thresholds (see newsdesk/quality.py).
+    table turns rules off or changes thresholds (see newsdesk/quality/config.py).
     """
     log = get_run_logger()
     config = pipeline.RunConfig(raw=Path(raw), out=Path(out), batch_size=batch_size, max_bytes=max_bytes,
