@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from newsdesk import schema
 from newsdesk.boilerplate import remove_repeated_lines
 from newsdesk.entities import ArticleMention, load_nlp, resolve_article
-from newsdesk.entities.corpus import KeyStats, key_stats
+from newsdesk.entities.totals import KeyStats, key_stats
 from newsdesk.entities.speakers import speaker_ref
 from newsdesk.entities.ner import analyse
 from newsdesk.fingerprint import short_hash

@@ -1,7 +1,7 @@
 """The link step, in the driver: the run's article-level entity keys and speaker names -> corpus entity ids.
 
 Input is what the enrich tasks returned: per article key ``(name, type)`` its counts, type votes and acronym
-forms (:class:`newsdesk.entities.corpus.KeyStats`), and the speaker names their articles could not settle; never
+forms (:class:`newsdesk.entities.totals.KeyStats`), and the speaker names their articles could not settle; never
 mentions or quotes. :func:`newsdesk.entities.corpus.resolve_keys` decides each key's entity from the totals of
 its name (committed runs + this one), reading only the committed rows the run's names can meet
 (:class:`newsdesk.entities.index.StoreLookup`, DuckDB over the committed Parquet files). The output is two small

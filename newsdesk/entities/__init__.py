@@ -21,6 +21,10 @@ The package, in that order:
   variant the quote rules read);
 * :mod:`~newsdesk.entities.grouping` — type and name of a group of mentions, short names joining fuller ones;
 * :mod:`~newsdesk.entities.article` — ``resolve_article``: each mention's within-article key;
+* :mod:`~newsdesk.entities.totals` — what corpus resolution counts and reads: ``KeyStats`` / ``key_stats`` (the
+  workers' per-key totals), a name's totals, the committed ``entity_names`` rows (``Lookup``);
+* :mod:`~newsdesk.entities.joins` — the joins of names across articles (join keys, short and middle names,
+  acronyms, schools), an entity's type and name;
 * :mod:`~newsdesk.entities.corpus` — ``resolve_keys``: corpus entities settled from the totals of every run,
   ids redirected when a later run changes them; ``resolve_corpus`` / ``MemoryStore`` in memory;
 * :mod:`~newsdesk.entities.index` — the committed rows a run can meet, looked up out of core (DuckDB);

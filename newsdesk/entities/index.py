@@ -1,7 +1,7 @@
 """The committed entity rows a run's names can meet, looked up out of core: never a whole table in Python.
 
 Corpus resolution (:func:`newsdesk.entities.corpus.resolve_keys`) reads, through a
-:class:`newsdesk.entities.corpus.Lookup`, only the committed ``entity_names`` rows of the names a run can meet:
+:class:`newsdesk.entities.totals.Lookup`, only the committed ``entity_names`` rows of the names a run can meet:
 its own names, the names that share a join key with them (a person's first or last word, an acronym or
 initials, a school's place word), the other members of the entities those names are in; plus the
 ``entities`` registry rows and the current redirects of those entities' ids. :class:`StoreLookup` answers each
@@ -34,7 +34,7 @@ def _src(files: Sequence[Path]) -> str | None:
 
 class StoreLookup:
     """Lookups over the committed ``entities``, ``entity_names`` and ``entity_redirects`` files (a
-    :class:`~newsdesk.entities.corpus.Lookup`). ``files``: table -> its committed Parquet files."""
+    :class:`~newsdesk.entities.totals.Lookup`). ``files``: table -> its committed Parquet files."""
 
     def __init__(self, files: Mapping[str, Sequence[Path]]):
         self.entities = _src(files.get("entities", ()))

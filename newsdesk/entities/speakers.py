@@ -28,6 +28,24 @@ def _clean_speaker(speaker: str, aliases: Mapping[str, Alias]) -> str:
     return s[start:end]
 
 
+def _speaker_names(speaker: str | None, aliases_path: Path | str | None
+                   ) -> tuple[str, set[str], tuple[str, ...]] | None:
+    """A speaker string's normalized name (titles, a leading "the" and a possessive off), the names to look for
+    (it and its alias-table canonical name) and its tokens; None when nothing is left after cleaning."""
+    if not speaker or not isinstance(speaker, str):
+        return None
+    aliases = load_aliases(aliases_path)
+    cleaned = _clean_speaker(speaker, aliases)
+    if not cleaned:
+        return None
+    sn = norm_name(cleaned)
+    wanted = {sn}
+    a = aliases.get(sn)
+    if a:
+        wanted.add(norm_name(a.canonical))
+    return sn, wanted, name_tokens(sn)
+
+
 class _EntityIndex:
     """Lookups over the corpus entity rows for link_speaker (built once per entity list)."""
 
@@ -76,18 +94,10 @@ def link_speaker(speaker: str | None, article_id: str, mentions: Sequence[Mappin
     PERSON sub-name). A step with two or more candidates gives None. The entity list is indexed once
     and reused while the same list object is passed.
     """
-    if not speaker or not isinstance(speaker, str):
+    names = _speaker_names(speaker, aliases_path)
+    if names is None:
         return None
-    aliases = load_aliases(aliases_path)
-    cleaned = _clean_speaker(speaker, aliases)
-    if not cleaned:
-        return None
-    sn = norm_name(cleaned)
-    wanted = {sn}
-    a = aliases.get(sn)
-    if a:
-        wanted.add(norm_name(a.canonical))
-    stoks = name_tokens(sn)
+    _, wanted, stoks = names
     idx = _entity_index(entities)
 
     def unique(ids: Iterable[str]) -> str | None:
@@ -129,18 +139,10 @@ def speaker_ref(speaker: str | None, mentions: Sequence, *, aliases_path: Path |
     """The article steps of :func:`link_speaker` over one article's mentions (``ArticleMention``s): a
     speaker the article's own names settle gets their key; otherwise the names to look up in the corpus
     (:func:`link_names`). None when the speaker string is empty after cleaning."""
-    if not speaker or not isinstance(speaker, str):
+    names = _speaker_names(speaker, aliases_path)
+    if names is None:
         return None
-    aliases = load_aliases(aliases_path)
-    cleaned = _clean_speaker(speaker, aliases)
-    if not cleaned:
-        return None
-    sn = norm_name(cleaned)
-    wanted = {sn}
-    a = aliases.get(sn)
-    if a:
-        wanted.add(norm_name(a.canonical))
-    stoks = name_tokens(sn)
+    sn, wanted, stoks = names
 
     def unique(keys: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
         found = set(keys)
