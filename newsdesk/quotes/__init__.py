@@ -33,7 +33,8 @@ The package, in the order a quote goes through it:
 * :mod:`~newsdesk.quotes.phrases` — noun phrases around cue verbs, a sentence's subject (surface rules);
 * :mod:`~newsdesk.quotes.speakers` — the article's names, fullest form of a name, gender;
 * :mod:`~newsdesk.quotes.resolve` — names, pronouns, roles and descriptions → speakers;
-* :mod:`~newsdesk.quotes.attribution` — the cue and its subject for one quote, from the parse or the surface;
+* :mod:`~newsdesk.quotes.cues` — the cue and its subject for one quote, from the parse;
+* :mod:`~newsdesk.quotes.attribution` — the cue and its subject for one quote, from the surface (the tokens);
 * :mod:`~newsdesk.quotes.turns` — transcript and interview turns;
 * :mod:`~newsdesk.quotes.extract` — the entry point: keep/drop, kind, continuation, chains;
 * :mod:`~newsdesk.quotes.clusters` — ``cluster_quotes``: one statement across articles;

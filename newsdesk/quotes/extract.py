@@ -17,10 +17,8 @@ from newsdesk.entities.mentions import CleanSpan, normalize_for_quotes
 from newsdesk.lexicon import (
     AGENT_NOUNS, FOREIGN_CUES, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT,
 )
-from newsdesk.quotes.attribution import (
-    according_to, cue_before, grammar_cue, intro_cue, post_quote, sentence_cue, speech_above, subject_of_cue,
-    turn_speaker,
-)
+from newsdesk.quotes.attribution import cue_before, post_quote, subject_of_cue
+from newsdesk.quotes.cues import according_to, grammar_cue, intro_cue, sentence_cue, speech_above, turn_speaker
 from newsdesk.quotes.grammar import Grammar
 from newsdesk.quotes.marks import ALL_MARKS, find_quote_spans, paragraphs
 from newsdesk.quotes.phrases import cue_at, is_cap_name_tok, main_subject, np_starting_at
