@@ -33,9 +33,13 @@ The package, in the order a quote goes through it:
 * :mod:`~newsdesk.quotes.phrases` — noun phrases around cue verbs, a sentence's subject (surface rules);
 * :mod:`~newsdesk.quotes.speakers` — the article's names, fullest form of a name, gender;
 * :mod:`~newsdesk.quotes.resolve` — names, pronouns, roles and descriptions → speakers;
-* :mod:`~newsdesk.quotes.attribution` — the cue and its subject for one quote, from the parse or the surface;
+* :mod:`~newsdesk.quotes.cues` — the cue and its subject for one quote, from the parse;
+* :mod:`~newsdesk.quotes.attribution` — the cue and its subject for one quote, from the surface (the tokens);
+* :mod:`~newsdesk.quotes.fallbacks` — a speaker named outside the quote's own clause: a colon, the sentence
+  before or after, the surface rules;
+* :mod:`~newsdesk.quotes.decide` — one quote: kind, speech or not, speaker and cue, keep/drop;
 * :mod:`~newsdesk.quotes.turns` — transcript and interview turns;
-* :mod:`~newsdesk.quotes.extract` — the entry point: keep/drop, kind, continuation, chains;
+* :mod:`~newsdesk.quotes.extract` — the entry point: the passes over an article, continuation, chains;
 * :mod:`~newsdesk.quotes.clusters` — ``cluster_quotes``: one statement across articles;
 * :mod:`~newsdesk.quotes.evaluate` — scoring against annotated articles (bench and tests).
 

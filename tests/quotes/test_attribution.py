@@ -1,4 +1,5 @@
-"""newsdesk.quotes.attribution (+ phrases): the cue-verb patterns, each on a small article."""
+"""newsdesk.quotes.attribution and cues (+ phrases): the cue-verb patterns, each on a small article (with the
+parse, as the enrich step runs them: the surface rules of attribution stand in where the parse finds none)."""
 from __future__ import annotations
 
 from tests.quotes.helpers import one

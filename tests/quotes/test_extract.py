@@ -1,4 +1,4 @@
-"""newsdesk.quotes.extract: the seeds' gold, the dev set, keep/drop, continuation, robustness."""
+"""newsdesk.quotes.extract: the seeds' gold, the dev set, continuation, robustness (keep/drop: test_decide.py)."""
 from __future__ import annotations
 
 import random
@@ -50,13 +50,6 @@ def test_seed_rows_shape(run):
             assert (r["speaker"] is None) == (r["attribution"] == "none") or r["attribution"] == "transcript"
 
 
-def test_seed_scare_quotes_left_out(run):
-    body = next(b for f, b, _g in SEEDS if f.startswith("000"))
-    texts = {norm_text(r["text"]) for r in run(body)}
-    assert "aggression" not in texts  # 'interpret the war in Ukraine as “aggression”'
-    assert "mutual assistance" not in texts
-
-
 def test_dev_set_has_enough_articles():
     assert len(DEV) >= 25
     langs = {a["language"] for _f, _b, a in DEV}
@@ -97,19 +90,6 @@ def test_continuation_sentence_and_paragraph(run):
     r = one(rows, "We will develop alternative mechanisms of trade.")
     assert (r["speaker"], r["attribution"]) == ("Vladimir Putin", "continuation")
     assert one(rows, "We have lifted millions out of poverty in the last decade.")["speaker"] == "Vladimir Putin"
-
-
-def test_scare_quotes_titles_nicknames_left_out(run):
-    body = ("Russia’s invasion was a “special military operation.” The so-called “peace plan” failed.\n\n"
-            "It is unclear if Pyongyang will interpret the war as “aggression” under the pact.\n\n"
-            "John Bolton published a memoir, “The Room Where It Happened,” last year. "
-            "Israel named its campaign “Operation Iron Swords.”\n\n"
-            "Yevgeny Prigozhin, once known as “Putin’s chef,” led a mutiny. "
-            "Joaquín “El Chapo” Guzmán was sentenced.\n\n"
-            "Bolton said Trump had “no philosophy” at all.")
-    rows = run(body)
-    assert [r["text"] for r in rows] == ["no philosophy"]
-    assert rows[0]["speaker"] == "John Bolton"
 
 
 def test_empty_and_trivial_inputs():

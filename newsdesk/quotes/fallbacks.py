@@ -1,0 +1,157 @@
+"""A quote's speaker where its own clause names none: a colon before it, the sentence before or after, the surface.
+
+Owns the speaker finders :mod:`~newsdesk.quotes.decide` tries, in this order, when the verb a quote hangs
+from gives no speaker: ``_introduced`` (a quote after a colon: "NAME: “…”", "X continued: “…”", or a
+paragraph opening with the quote after one ending in a colon), ``_said_after`` and ``_said_before`` (a quote
+that is its whole sentence, and the sentence right after or before it whose verb of saying reports nothing
+else), all read from the parse (:mod:`~newsdesk.quotes.cues`); and ``_surface``, the surface rules of
+:mod:`~newsdesk.quotes.attribution` where the parse is missing or found no speaker. Each gives the speaker
+and cue, or none.
+"""
+from __future__ import annotations
+
+from newsdesk.lexicon import NAMING_CUES
+from newsdesk.names import name_key
+from newsdesk.quotes.attribution import cue_before, post_quote, subject_of_cue
+from newsdesk.quotes.cues import intro_cue, sentence_cue, turn_speaker
+from newsdesk.quotes.grammar import Grammar
+from newsdesk.quotes.phrases import np_starting_at
+from newsdesk.quotes.resolve import resolve_np, resolve_phrase
+from newsdesk.quotes.speakers import Speaker
+from newsdesk.quotes.text import Doc
+
+
+def _said_after(doc: Doc, g: Grammar, qi: int, si: int, qb: int, sb: int, last_speakers):
+    """A quote that is its whole sentence, then a sentence of the same paragraph whose verb of saying
+    reports nothing else: its subject ("“We will win.” Hart said so on Tuesday.")."""
+    if qb < sb - 1 or si + 1 >= len(doc.sents) or doc.sents[si + 1][2] != doc.sents[si][2]:
+        return None, None
+    na, nb, _p = doc.sents[si + 1]
+    if nb <= na:
+        return None, None
+    a, b = g.at(doc.toks[na].start), g.at(doc.toks[nb - 1].start) + 1
+    gc = sentence_cue(g, a, b)
+    if gc is None or gc.subject > gc.verb or any(
+            g.dep(k) in ("ccomp", "xcomp", "dobj", "parataxis") and g.lower(k) not in ("so", "this", "that", "it")
+            for k in g.kids[gc.verb]):
+        return None, None
+    ph = g.phrase(gc.subject)
+    if ph is None:
+        return None, None
+    s = resolve_phrase(doc, g, ph, si + 1, doc.spans[qi].start, last_speakers)
+    return (s, gc.cue) if s is not None and s.name else (None, None)
+
+
+def _said_before(doc: Doc, g: Grammar, qi: int, si: int, last_speakers):
+    """A quote opening its sentence with no cue, right after a sentence (same or previous paragraph) whose
+    main verb is one of saying: that verb's subject ("Lynch announced the lawsuit. “We are seeking …”")."""
+    if si == 0 or doc.sents[si - 1][2] < doc.sents[si][2] - 1:
+        return None, None
+    pa, pb, _p = doc.sents[si - 1]
+    if pb <= pa:
+        return None, None
+    a, b = g.at(doc.toks[pa].start), g.at(doc.toks[pb - 1].start) + 1
+    gc = sentence_cue(g, a, b)
+    if gc is None:
+        return None, None
+    ph = g.phrase(gc.subject)
+    if ph is None:
+        return None, None
+    s = resolve_phrase(doc, g, ph, si - 1, doc.spans[qi].start, last_speakers)
+    return (s, gc.cue) if s is not None and s.name else (None, None)
+
+
+def _introduced(doc: Doc, g: Grammar, qi: int, qa: int, si: int, sa: int, last_speakers):
+    """A quote after a colon: "NAME: “…”", "X continued: “…”", or a paragraph opening with the quote after
+    one ending in a colon. (speaker, cue) or (None, None)."""
+    toks = doc.toks
+    sp = doc.spans[qi]
+    colon = None
+    if qa - 1 >= sa and toks[qa - 1].text == ":" and toks[qa - 1].quote == -1:
+        colon = qa - 1
+    elif qa == sa and sa > 0 and toks[sa - 1].text == ":" and toks[sa - 1].quote == -1 and \
+            doc.sents[si - 1][2] == doc.sents[si][2] - 1:
+        colon = sa - 1
+    if colon is None:
+        return None, None
+    c = g.at(toks[colon].start)
+    if c < 0:
+        return None, None
+    if colon >= sa:
+        head = turn_speaker(g, c, g.at(toks[sa].start))
+        if head is not None:
+            ph = g.phrase(head)
+            s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers) if ph else None
+            if s is not None and s.name:
+                return s, None
+    gc = intro_cue(g, c)
+    if gc is None:
+        return None, None
+    ph = g.phrase(gc.subject)
+    if ph is None or (gc.cue is None and ph.kind != "name"):
+        return None, None
+    s = resolve_phrase(doc, g, ph, toks[colon].sent, sp.start, last_speakers)
+    if s is None or not s.name:
+        return None, None
+    return s, gc.cue or g.particle(gc.verb)
+
+
+def _surface(doc: Doc, qi: int, qa: int, qb: int, si: int, sa: int, sb: int, prev_in_sent, last_speakers,
+             cue: str | None):
+    """The surface rules, where the parse is missing or found no speaker: (speaker, cue, attribution,
+    naming cue without an agent)."""
+    toks = doc.toks
+    sp = doc.spans[qi]
+    speaker: Speaker | None = None
+    attribution = "none"
+    # 1. "“…,” X said" right after the quote
+    np, c = post_quote(doc, qi, qa, qb)
+    if np is not None:
+        s = resolve_np(doc, np, si, "explicit" if np.kind == "name" else np.kind,
+                       sp.start, last_speakers)
+        if s is not None and s.name:
+            speaker, cue = s, c
+            attribution = "explicit" if np.kind == "name" else np.kind
+    if speaker is None and c is not None and np is None:
+        cue = cue or c
+    # 2. nearest cue verb before the quote
+    naming_without_agent = False
+    if speaker is None:
+        cb = cue_before(doc, qa, sa)
+        if cb is not None:
+            j, c2 = cb
+            if c2 == "according to":
+                np2 = np_starting_at(doc, j + 2, qa)
+                s = resolve_np(doc, np2, si, "according_to", sp.start, last_speakers) if np2 else None
+                if s is not None and s.name:
+                    speaker, cue, attribution = s, "according to", "according_to"
+                else:
+                    cue = "according to"
+            else:
+                s, subjectless = subject_of_cue(doc, j, sa, si, prev_in_sent, sp.start, last_speakers)
+                if s is not None and s.name:
+                    speaker, cue = s, c2
+                    attribution = s.attribution if s.attribution in ("pronoun", "role") else "explicit"
+                elif c2 in NAMING_CUES and subjectless:
+                    naming_without_agent = True
+                else:
+                    cue = cue or c2
+    # 3. "according to X" after the quote in the same sentence
+    if speaker is None:
+        for k in range(qb, sb):
+            if toks[k].quote == -1 and toks[k].lower == "according" and k + 1 < sb and \
+                    toks[k + 1].lower == "to":
+                np3 = np_starting_at(doc, k + 2, sb)
+                s = resolve_np(doc, np3, si, "according_to", sp.start, last_speakers) if np3 else None
+                if s is not None and s.name:
+                    speaker, cue, attribution = s, "according to", "according_to"
+                break
+    if speaker is not None and speaker.attribution == "description":
+        attribution = "description"
+    elif speaker is not None and attribution == "role":
+        # a role phrase stays a speaker in its own words; the name it stands for is the reference
+        m = speaker.mention
+        words = doc.body[m[0]:m[1]] if m else None
+        if words and name_key(words) != name_key(speaker.name or ""):
+            speaker = Speaker(words, speaker.label, "role", speaker.gender, m, ref=speaker.name)
+    return speaker, cue, attribution, naming_without_agent

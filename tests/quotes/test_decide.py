@@ -1,0 +1,36 @@
+"""newsdesk.quotes.decide: quoted phrases a speaker is reported as using are kept; scare quotes, terms, titles,
+names and nicknames no one is reported saying are left out."""
+from __future__ import annotations
+
+from newsdesk.quotes.evaluate import norm_text
+from tests.quotes.helpers import SEEDS
+
+
+def test_seed_scare_quotes_left_out(run):
+    body = next(b for f, b, _g in SEEDS if f.startswith("000"))
+    texts = {norm_text(r["text"]) for r in run(body)}
+    assert "aggression" not in texts  # 'interpret the war in Ukraine as “aggression”'
+    assert "mutual assistance" not in texts
+
+
+def test_reported_phrases_kept_scare_quotes_dropped(run):
+    body = ("Tom Hart called the plan “disgusting” on Tuesday. The polls are “rigged,” he said.\n\n"
+            "Critics say the “reform” has stalled. The town’s “Summer Nights” festival opens Friday.")
+    rows = run(body)
+    texts = {r["text"]: r for r in rows}
+    assert texts["disgusting"]["speaker"] == "Tom Hart" and texts["disgusting"]["kind"] == "partial"
+    assert texts["rigged,"]["speaker"] == "Tom Hart"
+    assert "Summer Nights" not in texts  # a title with no speaker and no cue
+
+
+def test_scare_quotes_titles_nicknames_left_out(run):
+    body = ("Russia’s invasion was a “special military operation.” The so-called “peace plan” failed.\n\n"
+            "It is unclear if Pyongyang will interpret the war as “aggression” under the pact.\n\n"
+            "John Bolton published a memoir, “The Room Where It Happened,” last year. "
+            "Israel named its campaign “Operation Iron Swords.”\n\n"
+            "Yevgeny Prigozhin, once known as “Putin’s chef,” led a mutiny. "
+            "Joaquín “El Chapo” Guzmán was sentenced.\n\n"
+            "Bolton said Trump had “no philosophy” at all.")
+    rows = run(body)
+    assert [r["text"] for r in rows] == ["no philosophy"]
+    assert rows[0]["speaker"] == "John Bolton"
