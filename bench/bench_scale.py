@@ -14,6 +14,9 @@ sampled every 50 ms.
 executor (two workers), the enrich step's model work left out (articles are still staged and committed; no
 mentions or quotes), to measure discover / prepare / plan (dedup) / commit at 10^6 files.
 
+Run it from a folder that is not a checkout (Prefect reads ``./pyproject.toml``: a checkout edited under a
+running benchmark can fail it), e.g. ``cd /tmp && /path/to/checkout/.venv/bin/python /path/to/checkout/bench/...``:
+
     .venv/bin/python bench/bench_scale.py --n 20000 --json r2e4.json
     .venv/bin/python bench/bench_scale.py --n 100000 --workdir /data/b1e5 --json r1e5.json
     .venv/bin/python bench/bench_scale.py --mode nomodel --n 1000000 --workdir /data/b1e6 --json r1e6.json
