@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_quality.py                                   # junk + briefs only
     .venv/bin/python bench/bench_quality.py \\
-        --real polnear=/work/devdata/polnear/data/train/text --real bbc=/work/devdata/bbc/raw \\
-        --elevant /work/devdata/elevant --ner-sample 300 --json /tmp/quality.json
+        --real polnear=POLNEAR/data/train/text --real bbc=BBC_RAW \\
+        --elevant ELEVANT_BENCHMARKS --ner-sample 300 --json /tmp/quality.json
 
 Every file goes through the real steps: ``read_text`` (decode), ``prepare_file`` (parse, boilerplate catalog,
 langdetect), then ``newsdesk.quality.assess`` on the parsed title/subtitle/paragraphs/language. Reported:
