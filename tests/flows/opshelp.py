@@ -215,6 +215,11 @@ def tree_state(out: Path | str, ignore: tuple[str, ...] = (".lock",)) -> dict[st
 
 
 # ---------------------------------------------------------------------------------------------- processes
+def first_line(text: str) -> str:
+    """The first line of a command's output ('' for none)."""
+    return text.splitlines()[0] if text else ""
+
+
 def run_cli(args: list[str], env: dict, timeout: float = 240, cwd: Path | str = ROOT
             ) -> subprocess.CompletedProcess:
     """Run ``newsdesk ARGS`` to completion (its whole process group is killed on timeout)."""

@@ -13,26 +13,10 @@ import time
 
 import pytest
 
-from tests.flows.opshelp import (NEWSDESK, PrefectServer, base_env, kill_group, run_cli, server_roots,
+from tests.flows.opshelp import (NEWSDESK, base_env, first_line, kill_group, run_cli, server_roots,
                                  stop, write_corpus)
 
 pytestmark = [pytest.mark.slow]
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with PrefectServer(tmp_path_factory.mktemp("prefect-server")) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def local_home(tmp_path_factory):
-    """One PREFECT_HOME for the runs that start their own server: its database is migrated once."""
-    return tmp_path_factory.mktemp("local-prefect-home")
-
-
-def first(text: str) -> str:
-    return text.splitlines()[0] if text else ""
-
 
 @pytest.mark.parametrize("runner", ["processes", "dask"])
 def test_workers_report_to_the_runs_one_server_and_the_terminal_stays_quiet(tmp_path, local_home, runner):
@@ -59,7 +43,7 @@ def test_workers_report_to_the_runs_one_server_and_the_terminal_stays_quiet(tmp_
     assert proc.returncode == 0, stderr
     assert len(servers) == 1, f"{len(servers)} Prefect servers ran for one run"
     assert stderr == "", stderr  # no INFO chatter, no dashboard notice, no "Error logging to API"
-    assert re.fullmatch(r"newsdesk run [0-9a-f]{16}: committed snapshot 1", first(stdout).strip()), stdout
+    assert re.fullmatch(r"newsdesk run [0-9a-f]{16}: committed snapshot 1", first_line(stdout).strip()), stdout
     seconds = float(re.search(r"│ seconds\s+│ ([0-9.]+) \(the flow itself ([0-9.]+)\)", stdout).group(1))
     assert wall - 2.0 <= seconds <= wall + 0.2, (seconds, wall)
 
@@ -71,7 +55,7 @@ def test_an_empty_raw_folder_is_a_warning(server, tmp_path):
     r = run_cli(["run", "--raw", str(raw), "--out", str(tmp_path / "out")], base_env(tmp_path / "h", server.api_url))
     assert r.returncode == 0, r.stderr
     assert r.stderr == f"newsdesk: warning: raw folder {raw} holds no files: nothing to curate\n"
-    assert first(r.stdout).strip() == "newsdesk run (nothing new): store at snapshot 0"
+    assert first_line(r.stdout).strip() == "newsdesk run (nothing new): store at snapshot 0"
 
 
 def test_a_failed_run_is_one_line_and_verbose_shows_the_traceback(server, tmp_path):
@@ -85,7 +69,7 @@ def test_a_failed_run_is_one_line_and_verbose_shows_the_traceback(server, tmp_pa
     r = run_cli(["run", "--raw", str(raw), "--out", str(out)], env)
     assert r.returncode == 1
     assert r.stderr.count("\n") == 1, r.stderr
-    assert first(r.stderr).startswith("newsdesk: error: run failed: ArrowInvalid: ")
+    assert first_line(r.stderr).startswith("newsdesk: error: run failed: ArrowInvalid: ")
     r = run_cli(["run", "--raw", str(raw), "--out", str(out), "--verbose"], env)
     assert r.returncode == 1
     assert "Traceback (most recent call last)" in r.stderr

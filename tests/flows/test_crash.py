@@ -21,7 +21,7 @@ import pytest
 
 from newsdesk.store import SNAPSHOTS, Store, open_catalog
 from newsdesk.validate import check_snapshot
-from tests.flows.opshelp import (NEWSDESK, PrefectServer, base_env, kill_group, run_cli, stop, table_rows,
+from tests.flows.opshelp import (NEWSDESK, base_env, kill_group, run_cli, stop, table_rows,
                                  write_corpus)
 
 pytestmark = [pytest.mark.slow]
@@ -29,12 +29,6 @@ pytestmark = [pytest.mark.slow]
 N_HALF = 75  # articles in the first run; the crashing run adds as many again (+ 6 exact copies): 156 files
 TIME_COLUMNS = {"started_at", "finished_at", "seconds", "step_seconds", "flow_run_id"}  # runs: differ between equal runs
 FLOW_POINTS = ["after_prepare", "before_commit"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with PrefectServer(tmp_path_factory.mktemp("prefect-server")) as srv:
-        yield srv
 
 
 @pytest.fixture(scope="module")

@@ -17,26 +17,10 @@ import pytest
 
 from newsdesk.store import SNAPSHOTS, Store, open_catalog
 from newsdesk.validate import check_snapshot
-from tests.flows.opshelp import (NEWSDESK, SERVER_APP, PrefectServer, alive, base_env, descendants,
+from tests.flows.opshelp import (NEWSDESK, SERVER_APP, alive, base_env, descendants, first_line,
                                  run_cli, stop, write_corpus)
 
 pytestmark = [pytest.mark.slow]
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with PrefectServer(tmp_path_factory.mktemp("prefect-server")) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def local_home(tmp_path_factory):
-    """One PREFECT_HOME for the runs that start their own server: its database is migrated once."""
-    return tmp_path_factory.mktemp("local-prefect-home")
-
-
-def first(text: str) -> str:
-    return text.splitlines()[0] if text else ""
-
 
 def assert_no_debris_after_rerun(out: Path, raw: Path, env: dict) -> None:
     r = run_cli(["run", "--raw", str(raw), "--out", str(out)], env)
@@ -106,7 +90,7 @@ def test_ctrl_c_after_the_flip_says_what_was_committed(server, tmp_path):
     assert "CANCELLED" in states, states
     r = run_cli(["run", "--raw", str(raw), "--out", str(out)], env)
     assert r.returncode == 0, r.stderr
-    assert first(r.stdout).strip().startswith("newsdesk run (nothing new): store at snapshot 1, last run ")
+    assert first_line(r.stdout).strip().startswith("newsdesk run (nothing new): store at snapshot 1, last run ")
     assert "Snapshot 1 " in (out / "DATASET.md").read_text(encoding="utf-8")
     con = open_catalog(out)
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
