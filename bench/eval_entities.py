@@ -42,11 +42,13 @@ import pickle
 import re
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scoring_text import norm  # noqa: E402
 
 PRON = {"he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "him", "them", "us", "me"}
 GOLD_TYPE = {"Q215627": "PERSON", "Q43229": "ORG", "Q27096213": "PLACE"}
@@ -54,18 +56,6 @@ OURS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC":
 
 
 # --------------------------------------------------------------------------------------------- reading
-
-def norm(s: str | None) -> str:
-    """Lowercase, unify quotes/dashes/hyphens, drop punctuation, collapse spaces (the scoring form)."""
-    if s is None:
-        return ""
-    s = unicodedata.normalize("NFKC", s).lower()
-    s = re.sub(r"[\u2018\u2019\u201a\u201b`']", "'", s)
-    s = re.sub(r"[\u2010-\u2015-]", " ", s)
-    s = re.sub(r"[^\w\s']", " ", s)
-    s = s.replace("'", "")
-    return re.sub(r"\s+", " ", s).strip()
-
 
 def jaccard(a: str, b: str) -> float:
     ta, tb = set(a.split()), set(b.split())

@@ -38,12 +38,14 @@ import pickle
 import re
 import sys
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scoring_text import norm  # noqa: E402
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "him", "them", "us", "me",
             "who", "which", "that"}
@@ -51,18 +53,6 @@ STOP = {"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr", "said", "in", "f
 
 
 # --------------------------------------------------------------------------------------------- matching
-
-def norm(s: str | None) -> str:
-    """Lower case, quotes/dashes/hyphens unified, punctuation dropped, spaces collapsed."""
-    if s is None:
-        return ""
-    s = unicodedata.normalize("NFKC", s).lower()
-    s = re.sub(r"[\u2018\u2019\u201a\u201b`']", "'", s)
-    s = re.sub(r"[\u2010-\u2015-]", " ", s)
-    s = re.sub(r"[^\w\s']", " ", s)
-    s = s.replace("'", "")
-    return re.sub(r"\s+", " ", s).strip()
-
 
 def toks(s: str | None) -> set[str]:
     return set(norm(s).split())
