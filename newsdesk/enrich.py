@@ -5,8 +5,9 @@ The worker reads its articles back from the ``prepared`` part the prepare step w
 repeated lines the plan learned, and writes four staged parts named after its batch: ``articles`` and
 ``removed_text`` (final rows), ``mentions`` (each mention with its article-level entity key; the driver maps
 keys to entity ids) and ``quotes`` (each quote with its speaker's article key or the names to look up, its
-clustering block and content words). It returns an :class:`EnrichResult`: counts, the per-key counts
-corpus resolution needs, and the speaker names the articles could not settle, never the rows themselves.
+clustering block and content words), and ``keys``: per article-level entity key the counts corpus resolution
+needs (:func:`newsdesk.entities.totals.key_stats_table`). It returns an :class:`EnrichResult`: counts and
+errors, never rows or keys.
 
 NER runs once per article and serves both the entity step and the quote step's speaker search; the
 dependency parse runs on the paragraphs the quote step asks for (:func:`newsdesk.quotes.wants_parse`: a quote
@@ -31,7 +32,7 @@ import pyarrow.parquet as pq
 from newsdesk import schema
 from newsdesk.boilerplate import remove_repeated_lines
 from newsdesk.entities import ArticleMention, load_nlp, resolve_article
-from newsdesk.entities.totals import KeyStats, key_stats
+from newsdesk.entities.totals import key_stats, key_stats_table
 from newsdesk.entities.speakers import speaker_ref
 from newsdesk.entities.ner import analyse
 from newsdesk.fingerprint import short_hash
@@ -83,13 +84,11 @@ class Enriched:
 
 @dataclass
 class EnrichResult:
-    """What an enrich task returns to the driver: counts, key counts and unsettled speaker names."""
+    """What an enrich task returns to the driver: counts and errors (its rows and key counts are staged)."""
 
     articles: int = 0
     ner_skipped: int = 0
     errors: dict[str, str] = field(default_factory=dict)
-    keys: dict[tuple[str, str], KeyStats] = field(default_factory=dict)  # article key -> counts
-    wanted: set[str] = field(default_factory=set)  # speaker names for the corpus step
     mentions: int = 0
     quotes: int = 0
 
@@ -100,9 +99,6 @@ class EnrichResult:
             out.articles += p.articles
             out.ner_skipped += p.ner_skipped
             out.errors.update(p.errors)
-            for k, s in p.keys.items():
-                out.keys.setdefault(k, KeyStats()).add(s)
-            out.wanted |= p.wanted
             out.mentions += p.mentions
             out.quotes += p.quotes
         return out
@@ -204,14 +200,13 @@ def enrich_batch(stage: Path | str, prepared_part: str, paths: Sequence[str],
     docs = sorted((strip_repeated(p, repeated) for p in read_prepared(table)), key=lambda p: p.article_id)
     enriched = enrich_texts([ArticleText(p.article_id, p.body, p.language) for p in docs])
     result = EnrichResult(articles=len(docs), ner_skipped=enriched.ner_skipped, errors=enriched.errors)
-    result.keys = key_stats((p.article_id, enriched.mentions[p.article_id]) for p in docs)
+    keys = key_stats((p.article_id, enriched.mentions[p.article_id]) for p in docs)
     mention_rows, quote_rows = [], []
     for p in docs:
         ms = enriched.mentions[p.article_id]
         mention_rows += [{"article_id": p.article_id, "key_name": m.key[0], "key_type": m.key[1],
                           "surface": m.surface, "start": m.start, "end": m.end} for m in ms]
         quote_rows += _quote_rows(p.article_id, enriched.quotes[p.article_id], ms)
-    result.wanted = {q["wanted"] for q in quote_rows if q["wanted"]}
     result.mentions, result.quotes = len(mention_rows), len(quote_rows)
     write_part(schema.table("articles").to_arrow([article_row(p, run_id) for p in docs]),
                stage / "articles" / f"{name}.parquet")
@@ -219,4 +214,5 @@ def enrich_batch(stage: Path | str, prepared_part: str, paths: Sequence[str],
                stage / "removed_text" / f"{name}.parquet")
     write_part(pa.Table.from_pylist(mention_rows, schema=MENTIONS_SCHEMA), stage / "mentions" / f"{name}.parquet")
     write_part(pa.Table.from_pylist(quote_rows, schema=QUOTES_SCHEMA), stage / "quotes" / f"{name}.parquet")
+    write_part(key_stats_table(keys), stage / "keys" / f"{name}.parquet")
     return result

@@ -1,8 +1,9 @@
 """The link step, in the driver: the run's article-level entity keys and speaker names -> corpus entity ids.
 
-Input is what the enrich tasks returned: per article key ``(name, type)`` its counts, type votes and acronym
-forms (:class:`newsdesk.entities.totals.KeyStats`), and the speaker names their articles could not settle; never
-mentions or quotes. :func:`newsdesk.entities.corpus.resolve_keys` decides each key's entity from the totals of
+Input is what the enrich tasks staged: per article key ``(name, type)`` its counts, type votes and acronym
+forms (``keys`` parts, summed by DuckDB into one :class:`newsdesk.entities.totals.KeyStats` per distinct key), and
+the speaker names their articles could not settle (the ``wanted`` column of the staged quotes); never mentions
+or quotes in Python. :func:`newsdesk.entities.corpus.resolve_keys` decides each key's entity from the totals of
 its name (committed runs + this one), reading only the committed rows the run's names can meet
 (:class:`newsdesk.entities.index.StoreLookup`, DuckDB over the committed Parquet files). The output is two small
 lookup tables written to the staging area, ``keymap`` (key -> entity_id) and ``namemap`` (speaker names ->
@@ -16,14 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from newsdesk import schema
-from newsdesk.entities.corpus import KeyStats, resolve_keys
+from newsdesk.entities.corpus import resolve_keys
 from newsdesk.entities.index import StoreLookup, person_tokens
 from newsdesk.entities.speakers import link_names
 from newsdesk.names import norm_name
-from newsdesk.staging import write_part
+from newsdesk.entities.totals import read_key_stats
+from newsdesk.staging import parquet_list, write_part
 
 KEYMAP_SCHEMA = pa.schema([("key_name", pa.string()), ("key_type", pa.string()), ("entity_id", pa.string())])
 NAMEMAP_SCHEMA = pa.schema([("wanted", pa.string()), ("entity_id", pa.string())])
@@ -41,13 +44,29 @@ class Links:
     committed_candidates: int = 0
 
 
-def link_run(stage: Path, keys: Mapping[tuple[str, str], KeyStats], wanted: set[str],
-             files: Mapping[str, Sequence[Path]] | Sequence[Path], run_id: str, version: int = 1) -> Links:
-    """Resolve the run's keys and speaker names against the committed entities; stage the lookup tables.
+def staged_wanted(stage: Path) -> set[str]:
+    """The speaker names the run's quotes left to the corpus step (distinct, read by DuckDB)."""
+    files = sorted((Path(stage) / "quotes").glob("*.parquet"))
+    if not files:
+        return set()
+    con = duckdb.connect()
+    try:
+        rows = con.sql(f"SELECT DISTINCT wanted FROM read_parquet({parquet_list(files)}) "
+                       "WHERE wanted IS NOT NULL").fetchall()
+    finally:
+        con.close()
+    return {w for (w,) in rows}
+
+
+def link_run(stage: Path, files: Mapping[str, Sequence[Path]] | Sequence[Path], run_id: str,
+             version: int = 1) -> Links:
+    """Resolve the run's staged keys and speaker names against the committed entities; stage the lookups.
 
     ``files``: the committed Parquet files of ``entities``, ``entity_names`` and ``entity_redirects``;
     ``version``: the store version this run commits as (orders redirects and names rows)."""
     stage = Path(stage)
+    keys = read_key_stats(sorted((stage / "keys").glob("*.parquet")))
+    wanted = staged_wanted(stage)
     if not isinstance(files, Mapping):
         files = {"entities": list(files)}
     with StoreLookup(files) as look:

@@ -216,12 +216,11 @@ ENRICH = Step("enrich", enrich_batch, _enrich_inputs, _enrich_absorb, map=True, 
 # ------------------------------------------------------------------------------------------------ link
 def _link_inputs(s: RunState) -> list[tuple]:
     files = {name: s.committed(name) for name in ENTITY_TABLES}
-    return [(s.stage, s.enriched.keys, s.enriched.wanted, files, s.plan.run_id, s.store.version() + 1)]
+    return [(s.stage, files, s.plan.run_id, s.store.version() + 1)]
 
 
 def _link_absorb(s: RunState, results: list) -> None:
     s.links = results[0]
-    s.enriched.keys, s.enriched.wanted = {}, set()  # resolved: drop the run's key counts
 
 
 LINK = Step("link", link_run, _link_inputs, _link_absorb)

@@ -67,7 +67,7 @@ def test_the_parse_covers_only_the_paragraphs_quotes_need_and_leaves_entities_un
     assert none == []
 
 
-def test_a_batch_stages_its_rows_and_returns_only_counts_and_keys(tmp_path):
+def test_a_batch_stages_its_rows_and_keys_and_returns_only_counts(tmp_path):
     import pyarrow.parquet as pq
 
     from newsdesk import schema
@@ -83,7 +83,11 @@ def test_a_batch_stages_its_rows_and_returns_only_counts_and_keys(tmp_path):
     prepare_batch(raw, ["a.txt", "b.txt"], {}, 1_000_000, stage, "000000")
     res = enrich_batch(stage, "000000", ["a.txt"], frozenset(), "run-1", "000000-0000")
     assert isinstance(res, EnrichResult) and (res.articles, res.quotes, res.errors) == (1, 1, {})
-    assert res.keys[("Vladimir Putin", "PERSON")].mentions == 2 and res.keys[("Moscow", "GPE")].articles == 1
+    from newsdesk.entities.totals import read_key_stats
+
+    assert set(vars(res)) == {"articles", "ner_skipped", "errors", "mentions", "quotes"}  # no rows, no keys
+    keys = read_key_stats([stage / "keys" / "000000-0000.parquet"])
+    assert keys[("Vladimir Putin", "PERSON")].mentions == 2 and keys[("Moscow", "GPE")].articles == 1
     arts = pq.read_table(stage / "articles" / "000000-0000.parquet")
     assert arts.schema.equals(schema.table("articles").arrow_schema(), check_metadata=True)
     assert arts.column("source_path").to_pylist() == ["a.txt"] and arts.column("run_id").to_pylist() == ["run-1"]

@@ -9,7 +9,9 @@ through which a run reads committed rows, and :class:`Resolution`, what a run de
 **What the workers send.** Per article-level key ``(name, type)``, a :class:`KeyStats` (built in the enrich worker
 by :func:`key_stats`): mentions, articles, the type votes (``ArticleMention.votes``: model labels + the evidence
 of newsdesk.entities.evidence, counted once per article, in thousandths so that sums are exact) and the acronym
-forms the articles wrote for it. Never a mention.
+forms the articles wrote for it. Never a mention. The worker stages them as a ``keys`` part
+(:func:`key_stats_table`); the link step sums the run's parts in DuckDB (:func:`read_key_stats`), so only one
+:class:`KeyStats` per distinct key of the run reaches the driver, and none travels as a task result.
 
 **Names.** Keys cluster by normalized name (after the alias table; a user file can extend it). A name's
 totals are what every run said about it: its spellings with their mention and article counts, its type votes,
@@ -23,12 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import duckdb
+import pyarrow as pa
+
 from newsdesk.entities.aliases import load_aliases
 from newsdesk.entities.article import ArticleMention, _is_acronym, _letters_in_order
 from newsdesk.entities.grouping import settle_type
 from newsdesk.names import norm_name
 
-__all__ = ["KeyStats", "key_stats", "cluster_norms", "Name", "NAME_COLUMNS", "Lookup", "Resolution", "MILLI"]
+__all__ = ["KeyStats", "key_stats", "KEY_STATS_SCHEMA", "key_stats_table", "read_key_stats", "cluster_norms", "Name", "NAME_COLUMNS", "Lookup", "Resolution", "MILLI"]
 
 MILLI = 1000  # votes travel and are stored in thousandths: integer sums do not depend on their order
 
@@ -78,6 +83,56 @@ def key_stats(articles: Iterable[tuple[str, Sequence[ArticleMention]]]) -> dict[
                 a = norm_name(m.surface)
                 if a and a != norm_name(m.key[0]):
                     s.acronyms.add(a)
+    return out
+
+
+_S = pa.string()
+KEY_STATS_SCHEMA = pa.schema([("key_name", _S), ("key_type", _S), ("mentions", pa.int64()), ("articles", pa.int64()),
+                              ("vote_types", pa.list_(_S)), ("vote_weights", pa.list_(pa.int64())),
+                              ("acronyms", pa.list_(_S))])
+
+
+def key_stats_table(stats: Mapping[tuple[str, str], KeyStats]) -> pa.Table:
+    """A batch's key statistics as the rows the enrich worker stages (``keys`` parts), sorted by key."""
+    keys = sorted(stats)
+    votes = [sorted(stats[k].votes.items()) for k in keys]
+    return pa.table({"key_name": [k[0] for k in keys], "key_type": [k[1] for k in keys],
+                     "mentions": [stats[k].mentions for k in keys], "articles": [stats[k].articles for k in keys],
+                     "vote_types": [[t for t, _ in v] for v in votes], "vote_weights": [[w for _, w in v] for v in votes],
+                     "acronyms": [sorted(stats[k].acronyms) for k in keys]}, schema=KEY_STATS_SCHEMA)
+
+
+_KEY_STATS_SQL = """
+WITH k AS (SELECT * FROM read_parquet({files})),
+     tot AS (SELECT key_name, key_type, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles FROM k GROUP BY ALL),
+     v AS (SELECT key_name, key_type, t, sum(w)::BIGINT AS w
+           FROM (SELECT key_name, key_type, unnest(vote_types) AS t, unnest(vote_weights) AS w FROM k) GROUP BY ALL),
+     vl AS (SELECT key_name, key_type, list(t ORDER BY t) AS ts, list(w ORDER BY t) AS ws FROM v GROUP BY ALL),
+     ac AS (SELECT key_name, key_type, list_sort(list(DISTINCT a)) AS acs
+            FROM (SELECT key_name, key_type, unnest(acronyms) AS a FROM k) GROUP BY ALL)
+SELECT tot.key_name, tot.key_type, tot.mentions, tot.articles, vl.ts, vl.ws, ac.acs
+FROM tot LEFT JOIN vl USING (key_name, key_type) LEFT JOIN ac USING (key_name, key_type)
+ORDER BY tot.key_name, tot.key_type
+"""
+
+
+def read_key_stats(files: Sequence[Path], memory_limit: str = "256MB") -> dict[tuple[str, str], KeyStats]:
+    """The run's key statistics, summed over the staged ``keys`` parts by DuckDB (out of core): one
+    :class:`KeyStats` per distinct key reaches Python, never a batch's copy of it."""
+    out: dict[tuple[str, str], KeyStats] = {}
+    if not files:
+        return out
+    listed = "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+    con = duckdb.connect(config={"memory_limit": memory_limit, "threads": 2})
+    try:
+        reader = con.sql(_KEY_STATS_SQL.format(files=listed)).fetch_record_batch(65_536)
+        for batch in reader:
+            cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            for name, typ, m, a, ts, ws, acs in zip(*cols):
+                out[(name, typ)] = KeyStats(mentions=m, articles=a, votes=dict(zip(ts or (), ws or ())),
+                                            acronyms=set(acs or ()))
+    finally:
+        con.close()
     return out
 
 
