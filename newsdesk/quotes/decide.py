@@ -84,6 +84,9 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
     elif prev_low[-2:] == ["known", "as"] or prev_low[-1:] in (["titled"], ["entitled"], ["headlined"],
                                                               ["nicknamed"], ["codenamed"], ["code-named"]):
         not_speech = "name"
+    elif title_like and kind == "partial" and prev_tok is not None and sp.open_pos - prev_tok.end <= 1 and \
+            (prev_tok.lower == "on" or prev_tok.lower.endswith(("'s", "’s"))):
+        not_speech = "programme"  # a show, paper or book named by its owner: on CNN’s “New Day,” ...
     elif title_like and (set(prev_low) & TITLE_CONTEXT or kind == "partial") and \
             not (standalone and sp.close_pos is not None and text.rstrip()[-1:] in ",.!?"):
         not_speech = "title"  # titles and names of books, operations, ...
@@ -163,7 +166,7 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         attribution = speaker.attribution
 
     # ---- keep / drop
-    if not_speech is not None and plain:
+    if not_speech is not None and (plain or not_speech == "programme"):
         return None  # a name or title in someone's predicate ("X, once known as “…”, led"): not speech
     if speaker is None and not (governed and not naming_without_agent) and \
             not (in_predicate and not_speech is None and not title_like):
