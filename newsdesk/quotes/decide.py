@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from newsdesk.lexicon import (
-    AGENT_NOUNS, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT,
+    AGENT_NOUNS, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT, WORK_NOUNS,
 )
 from newsdesk.quotes.cues import according_to, grammar_cue, speech_above
 from newsdesk.quotes.fallbacks import _introduced, _said_after, _said_before, _surface
@@ -84,9 +84,11 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
     elif prev_low[-2:] == ["known", "as"] or prev_low[-1:] in (["titled"], ["entitled"], ["headlined"],
                                                               ["nicknamed"], ["codenamed"], ["code-named"]):
         not_speech = "name"
-    elif title_like and kind == "partial" and prev_tok is not None and sp.open_pos - prev_tok.end <= 1 and \
-            (prev_tok.lower == "on" or prev_tok.lower.endswith(("'s", "’s"))):
-        not_speech = "programme"  # a show, paper or book named by its owner: on CNN’s “New Day,” ...
+    elif title_like and kind == "partial" and prev_tok is not None and sp.open_pos - prev_tok.end <= 1 and (
+            prev_tok.lower in ("on", "told") or prev_tok.lower.endswith(("'s", "’s")) or
+            set(prev_low) & WORK_NOUNS or prev_low[-2:] in (["author", "of"], ["star", "of"], ["host", "of"],
+                                                            ["interview", "with"])):
+        not_speech = "programme"  # a show, paper or book: on CNN’s “New Day,”, author of “Going Viral,”
     elif title_like and (set(prev_low) & TITLE_CONTEXT or kind == "partial") and \
             not (standalone and sp.close_pos is not None and text.rstrip()[-1:] in ",.!?"):
         not_speech = "title"  # titles and names of books, operations, ...

@@ -39,7 +39,8 @@ def test_scare_quotes_titles_nicknames_left_out(run):
 def test_a_programme_named_by_its_owner_is_not_speech_even_next_to_a_speaker(run):
     body = ("Friday on CNN’s “New Day,” Sen. Maria Olsen said the bill was dead.\n\n"
             "“We will not vote for it,” Olsen told NBC’s “Today” on Monday.\n\n"
-            "Olsen called the proposal “a disaster for farmers” on Tuesday.")
+            "Olsen called the proposal “a disaster for farmers” on Tuesday.\n\n"
+            "Olsen, the author of “Fields Of Gold,” spoke on the podcast “Farm Talk Today.”")
     rows = run(body)
     assert [r["text"] for r in rows] == ["We will not vote for it,", "a disaster for farmers"]
     assert all("Olsen" in (r["speaker"] or "") for r in rows)
