@@ -75,8 +75,9 @@ def test_every_pipeline_step_is_described_in_order(store):
 def test_measured_accuracy_comes_from_the_data_file_with_its_date(store, tmp_path):
     text = (store / "DATASET.md").read_text(encoding="utf-8")
     acc = card.load_accuracy()
-    assert acc["quotes"]["measured"] == dt.date(2026, 11, 29)
-    assert "**Quotations and speakers**, measured 2026-11-29 on the PolNeAR corpus" in text
+    measured = acc["quotes"]["measured"]
+    assert isinstance(measured, dt.date) and measured >= dt.date(2026, 11, 29)
+    assert f"**Quotations and speakers**, measured {measured.isoformat()} on the PolNeAR corpus" in text
     for area, sec in acc.items():  # every recorded score, with its label, as the card formats it
         assert f"measured {sec['measured']} on {sec['benchmark']}:" in text
         for key, value in sec["scores"].items():
