@@ -32,8 +32,10 @@ from newsdesk.entities.aliases import load_aliases
 from newsdesk.entities.article import ArticleMention, _is_acronym, _letters_in_order
 from newsdesk.entities.grouping import settle_type
 from newsdesk.names import norm_name
+from newsdesk.staging import parquet_list
 
-__all__ = ["KeyStats", "key_stats", "KEY_STATS_SCHEMA", "key_stats_table", "read_key_stats", "cluster_norms", "Name", "NAME_COLUMNS", "Lookup", "Resolution", "MILLI"]
+__all__ = ["KeyStats", "key_stats", "KEY_STATS_SCHEMA", "key_stats_table", "read_key_stats", "cluster_norms", "Name",
+           "NAME_COLUMNS", "Lookup", "Resolution", "MILLI"]
 
 MILLI = 1000  # votes travel and are stored in thousandths: integer sums do not depend on their order
 
@@ -87,9 +89,9 @@ def key_stats(articles: Iterable[tuple[str, Sequence[ArticleMention]]]) -> dict[
 
 
 _S = pa.string()
-KEY_STATS_SCHEMA = pa.schema([("key_name", _S), ("key_type", _S), ("mentions", pa.int64()), ("articles", pa.int64()),
-                              ("vote_types", pa.list_(_S)), ("vote_weights", pa.list_(pa.int64())),
-                              ("acronyms", pa.list_(_S))])
+KEY_STATS_SCHEMA = pa.schema([("key_name", _S), ("key_type", _S), ("mentions", pa.int64()),
+                              ("articles", pa.int64()), ("vote_types", pa.list_(_S)),
+                              ("vote_weights", pa.list_(pa.int64())), ("acronyms", pa.list_(_S))])
 
 
 def key_stats_table(stats: Mapping[tuple[str, str], KeyStats]) -> pa.Table:
@@ -98,13 +100,15 @@ def key_stats_table(stats: Mapping[tuple[str, str], KeyStats]) -> pa.Table:
     votes = [sorted(stats[k].votes.items()) for k in keys]
     return pa.table({"key_name": [k[0] for k in keys], "key_type": [k[1] for k in keys],
                      "mentions": [stats[k].mentions for k in keys], "articles": [stats[k].articles for k in keys],
-                     "vote_types": [[t for t, _ in v] for v in votes], "vote_weights": [[w for _, w in v] for v in votes],
+                     "vote_types": [[t for t, _ in v] for v in votes],
+                     "vote_weights": [[w for _, w in v] for v in votes],
                      "acronyms": [sorted(stats[k].acronyms) for k in keys]}, schema=KEY_STATS_SCHEMA)
 
 
 _KEY_STATS_SQL = """
 WITH k AS (SELECT * FROM read_parquet({files})),
-     tot AS (SELECT key_name, key_type, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles FROM k GROUP BY ALL),
+     tot AS (SELECT key_name, key_type, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles
+             FROM k GROUP BY ALL),
      v AS (SELECT key_name, key_type, t, sum(w)::BIGINT AS w
            FROM (SELECT key_name, key_type, unnest(vote_types) AS t, unnest(vote_weights) AS w FROM k) GROUP BY ALL),
      vl AS (SELECT key_name, key_type, list(t ORDER BY t) AS ts, list(w ORDER BY t) AS ws FROM v GROUP BY ALL),
@@ -122,7 +126,7 @@ def read_key_stats(files: Sequence[Path], memory_limit: str = "256MB") -> dict[t
     out: dict[tuple[str, str], KeyStats] = {}
     if not files:
         return out
-    listed = "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+    listed = parquet_list(list(files))
     con = duckdb.connect(config={"memory_limit": memory_limit, "threads": 2})
     try:
         reader = con.sql(_KEY_STATS_SQL.format(files=listed)).fetch_record_batch(65_536)
