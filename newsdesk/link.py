@@ -25,6 +25,7 @@ from newsdesk.entities.corpus import resolve_keys
 from newsdesk.entities.index import StoreLookup, person_tokens
 from newsdesk.entities.speakers import link_names
 from newsdesk.names import norm_name
+from newsdesk.plan import staged_files
 from newsdesk.entities.totals import read_key_stats
 from newsdesk.staging import parquet_list, write_part
 
@@ -46,7 +47,7 @@ class Links:
 
 def staged_wanted(stage: Path) -> set[str]:
     """The speaker names the run's quotes left to the corpus step (distinct, read by DuckDB)."""
-    files = sorted((Path(stage) / "quotes").glob("*.parquet"))
+    files = staged_files(Path(stage), "quotes")
     if not files:
         return set()
     con = duckdb.connect()
@@ -65,7 +66,7 @@ def link_run(stage: Path, files: Mapping[str, Sequence[Path]] | Sequence[Path], 
     ``files``: the committed Parquet files of ``entities``, ``entity_names`` and ``entity_redirects``;
     ``version``: the store version this run commits as (orders redirects and names rows)."""
     stage = Path(stage)
-    keys = read_key_stats(sorted((stage / "keys").glob("*.parquet")))
+    keys = read_key_stats(staged_files(stage, "keys"))
     wanted = staged_wanted(stage)
     if not isinstance(files, Mapping):
         files = {"entities": list(files)}
