@@ -87,7 +87,7 @@ def body_loader(stage: Path) -> Callable[[list[str]], dict[str, str]]:
         files = staged_files(stage, "prepared")
         if not paths or not files:
             return {}
-        con = duckdb.connect()
+        con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT, "threads": 2})
         try:
             con.register("want", pa.table({"source_path": paths}))
             t = con.sql(f"SELECT source_path, paragraphs FROM read_parquet({parquet_list(files)}) "

@@ -96,7 +96,7 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     os.close(fd)
     publish_mode(tmp)
     try:
-        pq.write_table(table, tmp, compression="zstd", write_statistics=True, use_dictionary=True,
+        pq.write_table(table.combine_chunks(), tmp, compression="zstd", write_statistics=True, use_dictionary=True,
                        store_schema=True, row_group_size=ROW_GROUP_ROWS)  # as staging.write_sorted
         _fsync_file(Path(tmp))
         os.replace(tmp, path)

@@ -52,3 +52,26 @@ def test_staged_query_can_join_a_lookup_table(tmp_path):
     out = tmp_path / "joined.parquet"
     assert write_sorted("articles", Staged(sql, {"lookup": lookup}), out) == 5
     assert set(pq.read_table(out).column("run_id").to_pylist()) == {"run-x"}
+
+
+def test_sorting_range_by_range_gives_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 7)
+    t = _articles(60)
+    files = [write_part(p, tmp_path / "s" / f"part-{i}.parquet") for i, p in enumerate([t.slice(25), t.slice(0, 25)])]
+    whole, ranged = tmp_path / "whole.parquet", tmp_path / "ranged.parquet"
+    assert write_sorted("articles", Staged.parts(files, "articles"), whole) == 60
+    # a budget of ~3 rows a sort: about 20 ranges, each a sort of its own
+    assert write_sorted("articles", Staged.parts(files, "articles"), ranged, sort_bytes=1_000) == 60
+    assert ranged.read_bytes() == whole.read_bytes()
+
+
+def test_key_ranges_split_by_weight():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT k, repeat('x', w) AS s FROM (VALUES ('a', 100), ('b', 100), "
+                "('c', 1000), ('d', 100), (NULL, 100)) v(k, w)")
+    assert staging.key_ranges(con, "SELECT * FROM t", "k", 10_000) is None  # fits in one sort
+    assert staging.key_ranges(con, "SELECT * FROM t", "k", 250) == ["b"]  # a, b | c, d: a range may
+    # pass its budget by one key's weight (here the heavy "c")
+    assert staging.key_ranges(con, "SELECT * FROM t", "k", 1) == ["a", "b", "c"]  # one key a range

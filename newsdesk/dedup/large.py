@@ -156,6 +156,23 @@ def write_index_rows(con, kept_docs: np.ndarray, index_out: str | Path, *, num_p
                                        batch.column(2).to_numpy(), sig, band_keys(sig, bands, rows), tag))
 
 
+def _signature_matrix(col: pa.ChunkedArray, num_perm: int) -> np.ndarray:
+    """An (n, num_perm) uint32 matrix read from a binary column of fixed-size signatures, without Python
+    objects per row."""
+    col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    if len(col) == 0:
+        return np.zeros((0, num_perm), dtype="<u4")
+    if col.null_count:
+        raise ValueError("a signature is missing")
+    off_type = np.int64 if pa.types.is_large_binary(col.type) else np.int32
+    offsets = np.frombuffer(col.buffers()[1], dtype=off_type)[col.offset:col.offset + len(col) + 1]
+    width = 4 * num_perm
+    if not np.all(np.diff(offsets) == width):
+        raise ValueError(f"signatures must be {width} bytes each")
+    data = np.frombuffer(col.buffers()[2], dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
+    return data.view("<u4").reshape(len(col), num_perm).copy()
+
+
 def deduplicate_views(con, *, index_sql: str | None, threshold: float = 0.8, num_perm: int = NUM_PERM,
                       bands: int = BANDS, rows: int = ROWS, seed: int = SEED,
                       bodies: Callable[[list[str]], dict[str, str]] | None = None) -> LargeDedupResult:
@@ -229,8 +246,7 @@ def deduplicate_views(con, *, index_sql: str | None, threshold: float = 0.8, num
     def fetch(sql: str, keycol: str) -> tuple[np.ndarray, np.ndarray]:
         t = con.sql(sql).fetch_arrow_table()
         keys = t.column(keycol).to_numpy()
-        m = np.frombuffer(b"".join(t.column("signature").to_pylist()), dtype="<u4").reshape(len(keys), num_perm)
-        return keys, m
+        return keys, _signature_matrix(t.column("signature"), num_perm)
 
     def estimates(ka, ma, qa, kb, mb, qb) -> np.ndarray:
         pa_, pb_ = np.searchsorted(ka, qa), np.searchsorted(kb, qb)
@@ -307,18 +323,41 @@ def deduplicate_views(con, *, index_sql: str | None, threshold: float = 0.8, num
     return LargeDedupResult(duplicates=dup.cast(DUPLICATE_SCHEMA), kept_docs=np.asarray(kept), stats=stats)
 
 
+#: Documents whose bodies and shingle sets are held at once while verifying candidates exactly (~10 KB each).
+VERIFY_DOCS = 20_000
+
+
+def _pair_chunks(a: np.ndarray, b: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
+    """Consecutive slices ``[start, stop)`` of the pairs, each naming at most ``limit`` documents."""
+    start, docs = 0, set()
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):
+        grown = len(docs) + (x not in docs) + (y not in docs)
+        if docs and grown > limit:
+            yield start, i
+            start, docs = i, set()
+        docs.update((x, y))
+    if start < a.size:
+        yield start, int(a.size)
+
+
 def _verify_exact(con, a: np.ndarray, b: np.ndarray, est: np.ndarray, threshold: float,
                   bodies: Callable[[list[str]], dict[str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Exact Jaccard of the shingle sets for candidates within ``EXACT_CHECK_MARGIN`` of the threshold."""
+    """Exact Jaccard of the shingle sets for candidates within ``EXACT_CHECK_MARGIN`` of the threshold.
+
+    The pairs are verified in slices naming at most ``VERIFY_DOCS`` documents: only one slice's bodies and
+    shingle sets are in memory, so the driver's memory does not grow with the run's candidates.
+    """
     near = est >= threshold - EXACT_CHECK_MARGIN
     a, b = a[near], b[near]
-    if not a.size:
-        return a, b, np.zeros(0)
-    need = np.unique(np.concatenate([a, b]))
-    con.register("vneed_tbl", pa.table({"rnk": need}))
-    paths = dict(con.sql("SELECT rnk, source_path FROM ranked JOIN vneed_tbl USING (rnk)").fetchall())
-    texts = bodies(sorted(set(paths.values())))
-    sets = dict(zip(need.tolist(), shingle_sets([texts[paths[int(r)]] for r in need])))
-    sims = np.array([hashed_jaccard(sets[int(x)], sets[int(y)]) for x, y in zip(a, b)])
+    sims = np.zeros(a.size)
+    for start, stop in _pair_chunks(a, b, VERIFY_DOCS):
+        ca, cb = a[start:stop], b[start:stop]
+        need = np.unique(np.concatenate([ca, cb]))
+        con.register("vneed_tbl", pa.table({"rnk": need}))
+        paths = dict(con.sql("SELECT rnk, source_path FROM ranked JOIN vneed_tbl USING (rnk)").fetchall())
+        texts = bodies(sorted(set(paths.values())))
+        sets = dict(zip(need.tolist(), shingle_sets([texts[paths[int(r)]] for r in need])))
+        del texts
+        sims[start:stop] = [hashed_jaccard(sets[int(x)], sets[int(y)]) for x, y in zip(ca, cb)]
     ok = sims >= threshold
     return a[ok], b[ok], sims[ok]

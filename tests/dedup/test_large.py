@@ -40,3 +40,57 @@ def test_out_of_core_with_index(tmp_path):
         ["day2/fresh.txt"]
     assert [(r["source_path"], r["duplicate_of"], r["method"]) for r in big.duplicates.to_pylist()] == \
         [(r["source_path"], r["duplicate_of"], r["method"]) for r in small.duplicates]
+
+
+def _exact_views(tmp_path, docs):
+    """deduplicate_views over write_signatures' files, verifying on bodies; returns (result, body calls)."""
+    import duckdb
+
+    from newsdesk.dedup.large import deduplicate_views
+
+    write_signatures(docs, tmp_path / "sig")
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW docs AS SELECT * FROM read_parquet('{tmp_path / 'sig' / 'sigs' / '*.parquet'}')")
+    con.execute(f"CREATE VIEW bands AS SELECT * FROM read_parquet('{tmp_path / 'sig' / 'bands' / '*.parquet'}')")
+    texts = {d.source_path: d.body for d in docs}
+    calls: list[int] = []
+
+    def bodies(paths):
+        calls.append(len(paths))
+        return {p: texts[p] for p in paths}
+
+    try:
+        return deduplicate_views(con, index_sql=None, bodies=bodies), calls
+    finally:
+        con.close()
+
+
+def test_exact_verification_in_slices_gives_the_same_result(tmp_path, monkeypatch):
+    from newsdesk.dedup import large
+
+    a, b, c = chain_bodies()
+    base = prose(500, 121)
+    docs = [doc("a.txt", a), doc("b.txt", b), doc("c.txt", c), doc("d.txt", base),
+            doc("e.txt", base + "\n\n" + prose(30, 122)), doc("f.txt", base + "\n\n" + prose(35, 123)),
+            *seed_docs()]
+    whole, calls = _exact_views(tmp_path / "whole", docs)
+    assert len(calls) == 1
+    monkeypatch.setattr(large, "VERIFY_DOCS", 2)  # one candidate pair's bodies at a time
+    sliced, calls = _exact_views(tmp_path / "sliced", docs)
+    assert len(calls) > 1 and max(calls) <= 2
+    assert sliced.duplicates.equals(whole.duplicates) and list(sliced.kept_docs) == list(whole.kept_docs)
+    small = deduplicate(docs, None)
+    assert [(r["source_path"], r["duplicate_of"], r["method"]) for r in whole.duplicates.to_pylist()] == \
+        [(r["source_path"], r["duplicate_of"], r["method"]) for r in small.duplicates]
+
+
+def test_pair_slices_name_at_most_the_limit_of_documents():
+    import numpy as np
+
+    from newsdesk.dedup.large import _pair_chunks
+
+    a, b = np.array([0, 0, 1, 2, 5, 5]), np.array([1, 2, 2, 3, 6, 7])
+    slices = list(_pair_chunks(a, b, 3))
+    assert slices == [(0, 3), (3, 4), (4, 6)]
+    assert list(_pair_chunks(a, b, 100)) == [(0, 6)]
+    assert list(_pair_chunks(a[:0], b[:0], 3)) == []
