@@ -49,6 +49,8 @@ class Peak:
     def __init__(self, pid: int):
         self.proc = psutil.Process(pid)
         self.own = self.tree = 0
+        self.steps: dict[str, int] = {}  # the process's own peak during each step (see mark)
+        self._step: str | None = None
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
@@ -58,9 +60,16 @@ class Peak:
                 own = self.proc.memory_info().rss
                 tree = own + sum(_rss(c) for c in self.proc.children(recursive=True))
                 self.own, self.tree = max(self.own, own), max(self.tree, tree)
+                if self._step is not None:
+                    self.steps[self._step] = max(self.steps.get(self._step, 0), own)
             except psutil.Error:
                 pass
             self._stop.wait(0.05)
+
+    def mark(self, step: str) -> None:
+        """From now on, samples also count towards ``steps[step]``."""
+        self._step = step
+        self.steps[step] = max(self.steps.get(step, 0), _rss(self.proc))
 
     def __enter__(self) -> Peak:
         self._t.start()
@@ -152,8 +161,11 @@ class PoolExecutor:
 
     def __init__(self, workers: int):
         self.pool = cf.ProcessPoolExecutor(workers)
+        self.peak: Peak | None = None
 
     def run(self, step, calls, progress):
+        if self.peak is not None:
+            self.peak.mark(step.name)
         if not step.map:
             return [step.work(*c) for c in calls]
         return list(self.pool.map(_call, [(step.work, c) for c in calls]))
@@ -173,10 +185,12 @@ def nomodel_run(raw: Path, out: Path, workers: int) -> dict:
     ex = PoolExecutor(workers)
     t0 = time.perf_counter()
     with Peak(os.getpid()) as peak:
+        ex.peak = peak
         summary = pipeline.run(pipeline.RunConfig(raw=raw, out=out), ex, steps=steps)
     ex.pool.shutdown()
     return {"wall_s": round(time.perf_counter() - t0, 1), "driver_peak_mb": round(peak.own / 2**20),
-            "tree_peak_mb": round(peak.tree / 2**20), "seconds": round(summary.seconds, 1),
+            "tree_peak_mb": round(peak.tree / 2**20),
+            "driver_peak_mb_by_step": {k: round(v / 2**20) for k, v in peak.steps.items()}, "seconds": round(summary.seconds, 1),
             "steps": summary.step_seconds, "files_new": summary.files_new, "articles": summary.articles,
             "nothing_new": not summary.committed}
 
