@@ -2,7 +2,8 @@
 
 Owns the speaker finders :mod:`~newsdesk.quotes.decide` tries, in this order, when the verb a quote hangs
 from gives no speaker: ``_introduced`` (a quote after a colon: "NAME: “…”", "X continued: “…”", or a
-paragraph opening with the quote after one ending in a colon), ``_said_after`` and ``_said_before`` (a quote
+paragraph opening with the quote after one ending in a colon), ``_as_clause`` ("as X put it, “…”"),
+``_said_after`` and ``_said_before`` (a quote
 that is its whole sentence, and the sentence right after or before it whose verb of saying reports nothing
 else), all read from the parse (:mod:`~newsdesk.quotes.cues`); and ``_surface``, the surface rules of
 :mod:`~newsdesk.quotes.attribution` where the parse is missing or found no speaker. Each gives the speaker
@@ -61,6 +62,30 @@ def _said_before(doc: Doc, g: Grammar, qi: int, si: int, last_speakers):
     return (s, gc.cue) if s is not None and s.name else (None, None)
 
 
+def _as_clause(doc: Doc, g: Grammar, qi: int, si: int, sa: int, last_speakers):
+    """A quote right after an as-clause whose verb is one of saying ("But as The Hill pointed out, “…”",
+    "As Milbank puts it, “…”"): that verb's subject. (speaker, cue) or (None, None)."""
+    sp = doc.spans[qi]
+    q0, a = g.at(sp.open_pos), g.at(doc.toks[sa].start)
+    if q0 <= 0 or a < 0:
+        return None, None
+    k = q0 - 1
+    while k >= a and g.text(k) in (",", "—", "–"):
+        k -= 1
+    for v in range(k, max(a - 1, k - 3), -1):
+        if not g.is_verb(v) or g.quote[v] != -1 or \
+                not any(g.lower(m) == "as" and g.dep(m) == "mark" for m in g.kids[v]):
+            continue
+        cue = g.cue_of(v)
+        if cue is None and g.lower(v) in ("put", "puts") and any(g.lower(m) == "it" for m in g.kids[v]):
+            cue = "put it"
+        subj = g.subject(v) if cue is not None else None
+        ph = g.phrase(subj) if subj is not None else None
+        s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers) if ph is not None else None
+        return (s, cue) if s is not None and s.name else (None, None)
+    return None, None
+
+
 def _introduced(doc: Doc, g: Grammar, qi: int, qa: int, si: int, sa: int, last_speakers):
     """A quote after a colon: "NAME: “…”", "X continued: “…”", or a paragraph opening with the quote after
     one ending in a colon. (speaker, cue) or (None, None)."""
@@ -85,15 +110,32 @@ def _introduced(doc: Doc, g: Grammar, qi: int, qa: int, si: int, sa: int, last_s
             if s is not None and s.name:
                 return s, None
     gc = intro_cue(g, c)
-    if gc is None:
+    ph = g.phrase(gc.subject) if gc is not None else None
+    if ph is not None and (gc.cue is not None or ph.kind == "name"):
+        s = resolve_phrase(doc, g, ph, toks[colon].sent, sp.start, last_speakers)
+        if s is not None and s.name:
+            return s, gc.cue or g.particle(gc.verb)
+    head = _lone_person(g, c)
+    if head is None:
         return None, None
-    ph = g.phrase(gc.subject)
-    if ph is None or (gc.cue is None and ph.kind != "name"):
-        return None, None
-    s = resolve_phrase(doc, g, ph, toks[colon].sent, sp.start, last_speakers)
-    if s is None or not s.name:
-        return None, None
-    return s, gc.cue or g.particle(gc.verb)
+    s = resolve_phrase(doc, g, g.phrase(head), toks[colon].sent, sp.start, last_speakers)
+    return (s, None) if s is not None and s.name else (None, None)
+
+
+def _lone_person(g: Grammar, colon: int) -> int | None:
+    """The one person the clause before an introducing colon names, when its verb gives no speaker
+    ("- Michael P. McDonald:", "Here's Clinton in December 1992:", "as Joel Pollak observed, …:"): the head
+    token of the only PERSON entity of the colon's sentence that is not a possessor ("The timing of Sanders’ surge
+    doesn’t surprise pollster Daron Shaw:"); None if none or several."""
+    first, _end = g.sentence_of(colon)
+    people: dict[int, int] = {}
+    for i in range(first, colon):
+        e = g.ent[i]
+        if e == -1 or g.quote[i] != -1 or g.doc.ents[e].label != "PERSON":
+            continue
+        people[e] = i
+    heads = [i for i in people.values() if not (i + 1 < len(g) and g.tag(i + 1) == "POS")]
+    return heads[0] if len(heads) == 1 else None
 
 
 def _surface(doc: Doc, qi: int, qa: int, qb: int, si: int, sa: int, sb: int, prev_in_sent, last_speakers,

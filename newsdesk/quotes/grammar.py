@@ -343,6 +343,10 @@ class Grammar:
             # "the Russian state news agency TASS", "his spokesman Dmitry Peskov": the name that follows
             ent = doc.ents[self.ent[s + 1]]
             return Phrase("name", ent.start, ent.end, s + 1, ent.label, self.ent[s + 1])
+        if t.tag in ("NNP", "NNPS"):
+            titled = self._titled_person(s)
+            if titled is not None:
+                return titled
         if t.tag in ("NNP", "NNPS") and self.lower(s) not in ("campaign",):
             # a run of proper nouns the NER missed: "Trump" untagged, "Sen. Jones"
             a = s
@@ -370,6 +374,24 @@ class Grammar:
         if any(self.quote[k] != -1 for k in range(lo, hi + 1)):
             lo = hi = s
         return Phrase("description", toks[lo].start, toks[hi].end, s, None)
+
+    def _titled_person(self, s: int) -> Phrase | None:
+        """"Speaker of the House Rep. Paul Ryan", "Director of National Intelligence James Clapper": a
+        capitalised title whose "of" object ends in a person's name after the title's own words (so not
+        "a friend of Paul Ryan"); the person."""
+        for k in self.children(s, "prep"):
+            if k < s or self.lower(k) != "of":
+                continue
+            for p in self.children(k, "pobj"):
+                e = self.ent[p]
+                if e == -1 or self.quote[p] != -1 or self.doc.ents[e].label != "PERSON":
+                    continue
+                ent = self.doc.ents[e]
+                first = self.at(ent.start)
+                if first > k + 1 and all(self.tag(i) in ("NNP", "NNPS", "DT") for i in range(k + 1, first)) \
+                        and self.tag(k + 1 if self.tag(k + 1) != "DT" else k + 2) in ("NNP", "NNPS"):
+                    return Phrase("name", ent.start, ent.end, p, ent.label, e)
+        return None
 
     def _left_mods(self, s: int) -> list[int]:
         out = []

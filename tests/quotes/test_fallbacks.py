@@ -12,3 +12,28 @@ def test_speaker_in_the_sentence_or_paragraph_before(run):
     rows = run(body)
     assert one(rows, "We built this town together, and we will rebuild it together.")["speaker"] == "Ann Lee"
     assert one(rows, "We are asking the court to stop this rule.")["speaker"] == "Tom Hart"
+
+
+def test_the_one_person_named_before_an_introducing_colon(run):
+    body = ("Turnout in the county rose again. Here's Senator Mara Quill in March 2014:\n\n"
+            "“Every vote in this county will be counted, and every voter will be heard.”\n\n"
+            "The timing of Okafor’s surge doesn’t surprise the pollster Dane Whitlow:\n\n"
+            "“Candidates who win the early states usually pick up money and volunteers very fast.”\n\n"
+            "In the spring, the talks between Mara Quill and Dane Whitlow ended:\n\n"
+            "“We talked about the budget for a long time and agreed on nothing at all.”")
+    rows = run(body)
+    assert one(rows, "Every vote in this county will be counted, and every voter will be heard.")["speaker"] \
+        == "Mara Quill"
+    # a possessor is not the one introduced
+    assert one(rows, "Candidates who win the early states usually pick up money and volunteers very "
+                     "fast.")["speaker"] == "Dane Whitlow"
+    # two people before the colon: no guess
+    assert one(rows, "We talked about the budget for a long time and agreed on nothing at all.")["speaker"] is None
+
+
+def test_an_as_clause_names_the_speaker_of_the_quote_after_it(run):
+    body = ("But as the Valley Ledger pointed out, “the council has not published a budget in three years.”\n\n"
+            "As Tomas Brennick puts it, “Nobody on this street has seen a plow since January.”")
+    rows = run(body)
+    assert one(rows, "the council has not published a budget in three years.")["speaker"] == "Valley Ledger"
+    assert one(rows, "Nobody on this street has seen a plow since January.")["speaker"] == "Tomas Brennick"

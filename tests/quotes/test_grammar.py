@@ -109,3 +109,12 @@ def test_offsets_without_a_parse():
     rows = extract_quotes(body, "en", [{"start": 15, "end": 23, "label": "PERSON"}])
     _check_offsets(body, rows)
     assert rows[0]["speaker"] == "Jane Roe" and body[rows[0]["speaker_start"]:rows[0]["speaker_end"]] == "Jane Roe"
+
+
+def test_a_title_of_something_names_the_person_after_it(run):
+    from tests.quotes.helpers import one
+
+    rows = run("Speaker of the House Rep. Dale Morrow (R-WI) said “those images have no place in a campaign.”\n\n"
+               "A friend of Dale Morrow said “he will not run again.”")
+    assert one(rows, "those images have no place in a campaign.")["speaker"] == "Dale Morrow"
+    assert one(rows, "he will not run again.")["speaker"] != "Dale Morrow"  # the friend spoke, not Morrow
