@@ -127,6 +127,10 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 speaker, cue, attribution = s, gc.cue or (g.particle(gc.verb) if gc.verb is not None else None), \
                     s.attribution
                 plain = gc.cue is None
+                if plain:
+                    s2, c2 = _as_clause(doc, g, qi, si, sa, last_speakers, opening=True)
+                    if s2 is not None:  # "As X puts it, Y is trying to make them “…”": X's words
+                        speaker, cue, attribution, plain = s2, c2, s2.attribution, False
             elif gc.cue is not None:
                 cue = gc.cue
                 governed = True

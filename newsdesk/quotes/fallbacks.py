@@ -62,9 +62,12 @@ def _said_before(doc: Doc, g: Grammar, qi: int, si: int, last_speakers):
     return (s, gc.cue) if s is not None and s.name else (None, None)
 
 
-def _as_clause(doc: Doc, g: Grammar, qi: int, si: int, sa: int, last_speakers):
+def _as_clause(doc: Doc, g: Grammar, qi: int, si: int, sa: int, last_speakers, opening: bool = False):
     """A quote right after an as-clause whose verb is one of saying ("But as The Hill pointed out, “…”",
-    "As Milbank puts it, “…”"): that verb's subject. (speaker, cue) or (None, None)."""
+    "As Milbank puts it, “…”"): that verb's subject. (speaker, cue) or (None, None).
+
+    ``opening``: the as-clause may be anywhere between the sentence's first words and the quote ("As Marcus
+    puts it, Obama is trying to make them “an offer …”": the columnist's words, not Obama's)."""
     sp = doc.spans[qi]
     q0, a = g.at(sp.open_pos), g.at(doc.toks[sa].start)
     if q0 <= 0 or a < 0:
@@ -72,7 +75,12 @@ def _as_clause(doc: Doc, g: Grammar, qi: int, si: int, sa: int, last_speakers):
     k = q0 - 1
     while k >= a and g.text(k) in (",", "—", "–"):
         k -= 1
-    for v in range(k, max(a - 1, k - 3), -1):
+    if opening:
+        marks = [m for m in range(a, min(a + 3, q0)) if g.lower(m) == "as" and g.dep(m) == "mark"]
+        candidates = [g.head(marks[0])] if marks and g.head(marks[0]) < q0 else []
+    else:
+        candidates = list(range(k, max(a - 1, k - 3), -1))
+    for v in candidates:
         if not g.is_verb(v) or g.quote[v] != -1 or \
                 not any(g.lower(m) == "as" and g.dep(m) == "mark" for m in g.kids[v]):
             continue

@@ -210,15 +210,21 @@ class Grammar:
         if depth > 4:
             return None
         passive = False
+        subjects = []
         for k in self.kids[v]:
             d = self.toks[k].dep
             if d == "nsubj" or d == "csubj" or (d == "nsubjpass" and depth > 0):
                 # (a participle hanging from a passive takes its subject: "X was booed after telling")
                 if self.lower(k) in ("who", "that", "which") and self.toks[v].dep == "relcl":
                     return self.toks[v].head
-                return k
+                subjects.append(k)
             if d == "nsubjpass":
                 passive = True
+        if subjects:
+            # two subjects are a misparse ("Speaking in Salem, New Hampshire, Trump went"): the one next to
+            # the verb
+            before = [k for k in subjects if k < v]
+            return before[-1] if before else subjects[0]
         if passive:
             for k in self.children(v, "agent"):
                 objs = self.children(k, "pobj")

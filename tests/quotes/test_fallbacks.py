@@ -37,3 +37,9 @@ def test_an_as_clause_names_the_speaker_of_the_quote_after_it(run):
     rows = run(body)
     assert one(rows, "the council has not published a budget in three years.")["speaker"] == "Valley Ledger"
     assert one(rows, "Nobody on this street has seen a plow since January.")["speaker"] == "Tomas Brennick"
+
+
+def test_an_opening_as_clause_names_the_speaker_of_a_phrase_in_someone_elses_clause(run):
+    rows = run("As columnist Ines Harlow puts it, Mayor Bell is trying to make the council \"an offer it "
+               "cannot refuse.\"")
+    assert one(rows, "an offer it cannot refuse.")["speaker"] == "Ines Harlow"

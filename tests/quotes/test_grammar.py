@@ -118,3 +118,11 @@ def test_a_title_of_something_names_the_person_after_it(run):
                "A friend of Dale Morrow said “he will not run again.”")
     assert one(rows, "those images have no place in a campaign.")["speaker"] == "Dale Morrow"
     assert one(rows, "he will not run again.")["speaker"] != "Dale Morrow"  # the friend spoke, not Morrow
+
+
+def test_of_two_subjects_the_one_next_to_the_verb_speaks(run):
+    from tests.quotes.helpers import one
+
+    rows = run("Speaking at a town hall in Salem, New Hampshire, Rowan Tate went after the governor, calling him "
+               "“a total failure.”")
+    assert one(rows, "a total failure.")["speaker"] == "Rowan Tate"
