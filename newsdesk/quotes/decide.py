@@ -16,7 +16,7 @@ from newsdesk.lexicon import (
     AGENT_NOUNS, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT, WORK_NOUNS,
 )
 from newsdesk.quotes.cues import according_to, grammar_cue, speech_above
-from newsdesk.quotes.fallbacks import _as_clause, _introduced, _said_after, _said_before, _surface
+from newsdesk.quotes.fallbacks import _as_clause, _introduced, _said_after, _said_before, _surface, _topic_before
 from newsdesk.quotes.grammar import Grammar
 from newsdesk.quotes.phrases import cue_at, is_cap_name_tok
 from newsdesk.quotes.resolve import resolve_phrase
@@ -147,6 +147,8 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 s, c = _said_after(doc, g, qi, si, qb, sb, last_speakers)
                 if s is None:
                     s, c = _said_before(doc, g, qi, si, last_speakers)
+                if s is None:
+                    s, c = _topic_before(doc, qi, si, last_speakers)
             if s is not None:
                 speaker, cue, attribution = s, c, s.attribution
         if speaker is None or OUTER_SOURCE:

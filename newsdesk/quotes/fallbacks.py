@@ -2,11 +2,12 @@
 
 Owns the speaker finders :mod:`~newsdesk.quotes.decide` tries, in this order, when the verb a quote hangs
 from gives no speaker: ``_introduced`` (a quote after a colon: "NAME: “…”", "X continued: “…”", or a
-paragraph opening with the quote after one ending in a colon), ``_as_clause`` ("as X put it, “…”"),
-``_said_after`` and ``_said_before`` (a quote
-that is its whole sentence, and the sentence right after or before it whose verb of saying reports nothing
-else), all read from the parse (:mod:`~newsdesk.quotes.cues`); and ``_surface``, the surface rules of
-:mod:`~newsdesk.quotes.attribution` where the parse is missing or found no speaker. Each gives the speaker
+paragraph opening with the quote after one ending in a colon; else the one person the colon's sentence
+names), ``_as_clause`` ("as X put it, “…”"), ``_said_after`` and ``_said_before`` (a quote that is its whole
+sentence, and the sentence right after or before it whose verb of saying reports nothing else), all read from
+the parse (:mod:`~newsdesk.quotes.cues`); ``_topic_before`` (a quote paragraph after one whose last sentence
+is about a person, read from the surface: that paragraph was not parsed); and ``_surface``, the surface rules
+of :mod:`~newsdesk.quotes.attribution` where the parse is missing or found no speaker. Each gives the speaker
 and cue, or none.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from newsdesk.names import name_key
 from newsdesk.quotes.attribution import cue_before, post_quote, subject_of_cue
 from newsdesk.quotes.cues import intro_cue, sentence_cue, turn_speaker
 from newsdesk.quotes.grammar import Grammar
-from newsdesk.quotes.phrases import np_starting_at
+from newsdesk.quotes.phrases import main_subject, np_starting_at
 from newsdesk.quotes.resolve import resolve_np, resolve_phrase
 from newsdesk.quotes.speakers import Speaker
 from newsdesk.quotes.text import Doc
@@ -60,6 +61,22 @@ def _said_before(doc: Doc, g: Grammar, qi: int, si: int, last_speakers):
         return None, None
     s = resolve_phrase(doc, g, ph, si - 1, doc.spans[qi].start, last_speakers)
     return (s, gc.cue) if s is not None and s.name else (None, None)
+
+
+def _topic_before(doc: Doc, qi: int, si: int, last_speakers):
+    """A paragraph that opens with a whole-sentence quote after a paragraph whose last sentence is about a
+    person (its subject a PERSON name) and quotes nothing ("Viguerie is upbeat about Cruz's chances.\n\n“Not
+    only can …”"): that person. Read from the surface: such a paragraph has no quote mark, so no parse."""
+    if si == 0 or doc.sents[si - 1][2] != doc.sents[si][2] - 1 or doc.spans[qi].close_pos is None:
+        return None, None  # (a quote running on into the next paragraph is attributed where it ends)
+    pa, pb, _p = doc.sents[si - 1]
+    if pb <= pa or any(doc.toks[k].quote != -1 for k in range(pa, pb)):
+        return None, None
+    np = main_subject(doc, si - 1)
+    if np is None or np.kind != "name" or np.label != "PERSON":
+        return None, None
+    s = resolve_np(doc, np, si - 1, "explicit", doc.spans[qi].start, last_speakers)
+    return (s, None) if s is not None and s.name else (None, None)
 
 
 def _as_clause(doc: Doc, g: Grammar, qi: int, si: int, sa: int, last_speakers, opening: bool = False):

@@ -43,3 +43,16 @@ def test_an_opening_as_clause_names_the_speaker_of_a_phrase_in_someone_elses_cla
     rows = run("As columnist Ines Harlow puts it, Mayor Bell is trying to make the council \"an offer it "
                "cannot refuse.\"")
     assert one(rows, "an offer it cannot refuse.")["speaker"] == "Ines Harlow"
+
+
+def test_a_quote_paragraph_after_one_about_a_person(run):
+    rows = run("The caucus opened in Ames on Monday.\n\n"
+               "Lorna Vasquez is upbeat about the chances of her candidate in November.\n\n"
+               "“Not only can he win in November, he is the one with the best chance of winning.”\n\n"
+               "The city of Ames voted early.\n\n"
+               "“Turnout will decide this race, and turnout looks strong in every precinct.”")
+    assert one(rows, "Not only can he win in November, he is the one with the best chance of winning.")[
+        "speaker"] == "Lorna Vasquez"
+    # after a paragraph about no one, no guess
+    assert one(rows, "Turnout will decide this race, and turnout looks strong in every precinct.")["speaker"] \
+        is None
