@@ -66,3 +66,26 @@ def test_deterministic_across_processes() -> None:
     assert len(outputs) == 1
     here = [detect_language(t) for t in ["Read more:", "Vladimir Putin, Kim Jong-un", "Share this article"]]
     assert outputs.pop().strip() == repr(here)
+
+
+def _langdetect_itself(text: str) -> list:
+    """langdetect's own Detector on the same factory (the reference the fast one must equal exactly)."""
+    from langdetect.detector import Detector
+
+    d = Detector(language._get_factory())
+    d.append(text[:language.PREFIX_CHARS])
+    return [(p.lang, p.prob) for p in d.get_probabilities()]
+
+
+@pytest.mark.parametrize("text", [
+    ENGLISH, RUSSIAN, GERMAN, FRENCH,
+    "THE WHITE HOUSE SAID ON MONDAY THAT NATO ALLIES WOULD MEET. Then it added: ok, ok.",
+    "Şi România, ţară; ș ț — “quoted” words… and digits 12,345!",
+    "这是一个关于政治的中文测试文本。これは日本語のテキストです。カタカナ 한국어 텍스트",
+    "مرحبا بكم في الأخبار ĐÂY là văn bản tiếng Việt",
+    "a b  c   d. E-mail: x@example.com https://example.com/a?b=c end",
+])
+def test_the_fast_detector_gives_langdetects_exact_probabilities(text: str) -> None:
+    d = language._Detector(language._get_factory())
+    d.append(text[:language.PREFIX_CHARS])
+    assert [(p.lang, p.prob) for p in d.get_probabilities()] == _langdetect_itself(text)
