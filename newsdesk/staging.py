@@ -131,7 +131,7 @@ def key_ranges(con: duckdb.DuckDBPyConnection, sql: str, key: str, budget: int) 
              c AS (SELECT k, sum(b) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum
                    FROM w)
         SELECT max(k) AS hi FROM c GROUP BY (cum - 1) // {int(budget)} ORDER BY hi""").fetchall()
-    return [b[0] for b in bounds[:-1]]  # the last range is open above
+    return [b[0] for b in bounds[:-1]] or None  # the last range is open above; one range: one sort
 
 
 def _sorted_batches(con: duckdb.DuckDBPyConnection, name: str, sql: str, bounds: list | None):

@@ -75,3 +75,5 @@ def test_key_ranges_split_by_weight():
     assert staging.key_ranges(con, "SELECT * FROM t", "k", 250) == ["b"]  # a, b | c, d: a range may
     # pass its budget by one key's weight (here the heavy "c")
     assert staging.key_ranges(con, "SELECT * FROM t", "k", 1) == ["a", "b", "c"]  # one key a range
+    # heavier than the budget but one key (or none): one sort
+    assert staging.key_ranges(con, "SELECT * FROM t WHERE k = 'c' OR k IS NULL", "k", 10) is None
