@@ -83,7 +83,7 @@ class _Normalized(dict):
 _NORMALIZED = _Normalized()
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=20_000)  # ~1.3 KB an entry: ~25 MB a process at most
 def _word_grams(word: str, trailing: bool) -> tuple[str, ...]:
     """The n-grams ``Detector._extract_ngrams`` emits for one normalised word (and the space after it when
     ``trailing``). Its n-gram buffer starts every word in the same state (after a space), so this is a pure
