@@ -25,9 +25,8 @@ from newsdesk.entities.corpus import resolve_keys
 from newsdesk.entities.index import StoreLookup, person_tokens
 from newsdesk.entities.speakers import link_names
 from newsdesk.names import norm_name
-from newsdesk.plan import staged_files
 from newsdesk.entities.totals import read_key_stats
-from newsdesk.staging import parquet_list, write_part
+from newsdesk.staging import parquet_list, staged_files, write_part
 
 KEYMAP_SCHEMA = pa.schema([("key_name", pa.string()), ("key_type", pa.string()), ("entity_id", pa.string())])
 NAMEMAP_SCHEMA = pa.schema([("wanted", pa.string()), ("entity_id", pa.string())])
@@ -47,7 +46,7 @@ class Links:
 
 def staged_wanted(stage: Path) -> set[str]:
     """The speaker names the run's quotes left to the corpus step (distinct, read by DuckDB)."""
-    files = staged_files(Path(stage), "quotes")
+    files = staged_files(stage, "quotes")
     if not files:
         return set()
     con = duckdb.connect()

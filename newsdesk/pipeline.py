@@ -37,10 +37,10 @@ from newsdesk.entities.index import redirected_count
 from newsdesk.faults import crash_point
 from newsdesk.incremental import ToRead, files_to_read
 from newsdesk.link import ENTITY_TABLES, Links, link_run
-from newsdesk.plan import Plan, index_rows_sql, plan_run, staged_files
+from newsdesk.plan import Plan, index_rows_sql, plan_run
 from newsdesk.prepare import prepare_batch
 from newsdesk.quality import QualityConfig
-from newsdesk.staging import STAGING, Staged, parquet_list
+from newsdesk.staging import STAGING, Staged, parquet_list, staged_files
 from newsdesk.store import Store
 from newsdesk.summary import RunSummary
 from newsdesk.validate import check_snapshot

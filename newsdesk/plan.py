@@ -28,7 +28,7 @@ from newsdesk.boilerplate import REPEATED_LINE_RULE  # noqa: F401  (the rule nam
 from newsdesk.dedup.large import deduplicate_views
 from newsdesk.dedup.minhash import MINHASH_TAG
 from newsdesk.ingest import Reject
-from newsdesk.staging import DUCKDB_MEMORY_LIMIT, parquet_list
+from newsdesk.staging import DUCKDB_MEMORY_LIMIT, parquet_list, staged_files
 
 REPEATED_LINE_MIN_DOCS = 5
 REPEATED_LINE_MIN_FRACTION = 0.1
@@ -77,17 +77,13 @@ def _connect(stage: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def staged_files(stage: Path, table: str) -> list[Path]:
-    return sorted((stage / table).glob("*.parquet"))
-
-
 def body_loader(stage: Path) -> Callable[[list[str]], dict[str, str]]:
     """Bodies of staged prepared articles by source path (for exact verification of candidates only)."""
     def load(paths: list[str]) -> dict[str, str]:
         files = staged_files(stage, "prepared")
         if not paths or not files:
             return {}
-        con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT, "threads": 2})
+        con = _connect(stage)
         try:
             con.register("want", pa.table({"source_path": paths}))
             t = con.sql(f"SELECT source_path, paragraphs FROM read_parquet({parquet_list(files)}) "

@@ -48,6 +48,11 @@ def write_part(table: pa.Table, path: Path | str) -> Path:
     return path
 
 
+def staged_files(stage: Path, table: str) -> list[Path]:
+    """The parts the run's tasks staged for ``table`` (sorted by name: batch order)."""
+    return sorted((Path(stage) / table).glob("*.parquet"))
+
+
 def parquet_list(files: list[Path]) -> str:
     """A DuckDB list literal of Parquet paths, for ``read_parquet([...])``."""
     return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
@@ -74,8 +79,13 @@ class Staged:
         return cls(f"SELECT {cols} FROM read_parquet({parquet_list(files)})")
 
 
+def _ident(column: str) -> str:
+    """A column name quoted for SQL."""
+    return '"' + column.replace('"', '""') + '"'
+
+
 def _order_clause(name: str) -> str:
-    return ", ".join(f'"{c}" ASC NULLS FIRST' for c in schema.table(name).sort_key)
+    return ", ".join(f"{_ident(c)} ASC NULLS FIRST" for c in schema.table(name).sort_key)
 
 
 def _rechunk(batches, target: pa.Schema, rows: int):
@@ -104,7 +114,7 @@ def _row_weight(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     rel = con.sql(f"SELECT * FROM ({sql}) LIMIT 0")
     terms = []
     for col, typ in zip(rel.columns, rel.types):
-        q, t = '"' + col.replace('"', '""') + '"', str(typ)
+        q, t = _ident(col), str(typ)
         if t == "VARCHAR":
             terms.append(f"coalesce(strlen({q}), 0)")  # bytes, not characters
         elif t == "BLOB":
@@ -122,10 +132,8 @@ def key_ranges(con: duckdb.DuckDBPyConnection, sql: str, key: str, budget: int) 
     the order). NULL keys belong to the first range.
     """
     weight = _row_weight(con, sql)
-    q = '"' + key.replace('"', '""') + '"'
-    total = con.sql(f"SELECT coalesce(sum({weight}), 0) FROM ({sql})").fetchall()[0][0]
-    if total <= budget:
-        return None
+    q = _ident(key)
+    # one scan: the rows weigh at most the budget exactly when their keys fall in one group
     bounds = con.sql(f"""
         WITH w AS (SELECT {q} AS k, sum({weight}) AS b FROM ({sql}) WHERE {q} IS NOT NULL GROUP BY k),
              c AS (SELECT k, sum(b) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum
@@ -140,7 +148,7 @@ def _sorted_batches(con: duckdb.DuckDBPyConnection, name: str, sql: str, bounds:
     if bounds is None:
         yield from con.sql(f"SELECT * FROM ({sql}) {order}").arrow(batch_size=ROW_GROUP_ROWS)
         return
-    q = '"' + schema.table(name).sort_key[0].replace('"', '""') + '"'
+    q = _ident(schema.table(name).sort_key[0])
     for i in range(len(bounds) + 1):
         conds, params = [], []
         if i > 0:

@@ -85,21 +85,23 @@ def _as_clause(doc: Doc, g: Grammar, qi: int, si: int, sa: int, last_speakers, o
 
     ``opening``: the as-clause may be anywhere between the sentence's first words and the quote ("As Marcus
     puts it, Obama is trying to make them “an offer …”": the columnist's words, not Obama's)."""
+    def as_mark(m: int) -> bool:
+        return g.lower(m) == "as" and g.dep(m) == "mark"
+
     sp = doc.spans[qi]
     q0, a = g.at(sp.open_pos), g.at(doc.toks[sa].start)
     if q0 <= 0 or a < 0:
         return None, None
-    k = q0 - 1
-    while k >= a and g.text(k) in (",", "—", "–"):
-        k -= 1
     if opening:
-        marks = [m for m in range(a, min(a + 3, q0)) if g.lower(m) == "as" and g.dep(m) == "mark"]
+        marks = [m for m in range(a, min(a + 3, q0)) if as_mark(m)]
         candidates = [g.head(marks[0])] if marks and g.head(marks[0]) < q0 else []
     else:
+        k = q0 - 1  # the clause's last word before the quote's comma or dash
+        while k >= a and g.text(k) in (",", "—", "–"):
+            k -= 1
         candidates = list(range(k, max(a - 1, k - 3), -1))
     for v in candidates:
-        if not g.is_verb(v) or g.quote[v] != -1 or \
-                not any(g.lower(m) == "as" and g.dep(m) == "mark" for m in g.kids[v]):
+        if not g.is_verb(v) or g.quote[v] != -1 or not any(as_mark(m) for m in g.kids[v]):
             continue
         cue = g.cue_of(v)
         if cue is None and g.lower(v) in ("put", "puts") and any(g.lower(m) == "it" for m in g.kids[v]):
