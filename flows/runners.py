@@ -222,7 +222,7 @@ def run_curate(raw: Path, out: Path, *, runner: str = "auto", address: str | Non
             os.environ["PREFECT_API_URL"] = _ACTIVE_SERVER.api_url  # a new port if the first was taken
         flow = curate.with_options(task_runner=build_task_runner(runner, address, workers),
                                    on_running=[_record_flow_run])
-        return flow(raw=str(raw), out=str(out), **params)
+        return flow(raw=str(raw), out=str(out), workers=workers, **params)
 
 
 def current_flow_run_id() -> str | None:

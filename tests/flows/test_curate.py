@@ -139,13 +139,13 @@ def test_rerun_is_a_noop_and_fresh_run_is_byte_identical(curated, tmp_path):
     assert markdown.splitlines()[0] == (f"# newsdesk run: nothing new (store at snapshot {before}, last run "
                                         f"`{first['run_id']}`)")
     assert f"| snapshot | {before} |" in markdown and f"| entities in store | {again['entities']} |" in markdown
-    # same input into a fresh store, files copied in reverse order and processed in batches of 2
+    # same input into a fresh store, files copied in reverse order and processed in other batches
     raw2 = tmp_path / "raw"
     raw2.mkdir()
     for f in sorted(raw.iterdir(), reverse=True):
         shutil.copy(f, raw2 / f.name)
     out2 = tmp_path / "out"
-    curate(raw=str(raw2), out=str(out2), batch_size=2)
+    curate(raw=str(raw2), out=str(out2), batch_size=2, workers=3)  # batches of 2, then cut for 3 workers
     for name, t in schema.tables().items():
         if not t.reproducible:  # runs, file_state: wall-clock times, file timestamps
             continue
