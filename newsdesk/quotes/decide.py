@@ -16,7 +16,9 @@ from newsdesk.lexicon import (
     AGENT_NOUNS, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT, WORK_NOUNS,
 )
 from newsdesk.quotes.cues import according_to, grammar_cue, speech_above
-from newsdesk.quotes.fallbacks import _as_clause, _introduced, _said_after, _said_before, _surface, _topic_before
+from newsdesk.quotes.fallbacks import (
+    _as_clause, _introduced, _named_before_cue, _said_after, _said_before, _surface, _topic_before,
+)
 from newsdesk.quotes.grammar import Grammar
 from newsdesk.quotes.phrases import cue_at, is_cap_name_tok
 from newsdesk.quotes.resolve import resolve_phrase
@@ -140,6 +142,9 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
             governed = governed or speech_above(g, qi)
         if speaker is None:
             s, c = _introduced(doc, g, qi, qa, si, sa, last_speakers)
+            if s is None and gc is not None and gc.cue is not None and gc.subject is None and gc.verb is not None:
+                s, c = _named_before_cue(doc, g, qi, gc.verb, si, last_speakers)
+                c = c or gc.cue
             if s is None:
                 s, c = _as_clause(doc, g, qi, si, sa, last_speakers)
             if s is None and full and qa == sa and cue is None and not any(

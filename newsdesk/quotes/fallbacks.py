@@ -3,7 +3,7 @@
 Owns the speaker finders :mod:`~newsdesk.quotes.decide` tries, in this order, when the verb a quote hangs
 from gives no speaker: ``_introduced`` (a quote after a colon: "NAME: “…”", "X continued: “…”", or a
 paragraph opening with the quote after one ending in a colon; else the one person the colon's sentence
-names), ``_as_clause`` ("as X put it, “…”"), ``_said_after`` and ``_said_before`` (a quote that is its whole
+names), ``_named_before_cue`` (“…,” NAME, a long apposition, said), ``_as_clause`` ("as X put it, “…”"), ``_said_after`` and ``_said_before`` (a quote that is its whole
 sentence, and the sentence right after or before it whose verb of saying reports nothing else), all read from
 the parse (:mod:`~newsdesk.quotes.cues`); ``_topic_before`` (a quote paragraph after one whose last sentence
 is about a person, read from the surface: that paragraph was not parsed); and ``_surface``, the surface rules
@@ -147,6 +147,26 @@ def _introduced(doc: Doc, g: Grammar, qi: int, qa: int, si: int, sa: int, last_s
         return None, None
     s = resolve_phrase(doc, g, g.phrase(head), toks[colon].sent, sp.start, last_speakers)
     return (s, None) if s is not None and s.name else (None, None)
+
+
+def _named_before_cue(doc: Doc, g: Grammar, qi: int, verb: int, si: int, last_speakers):
+    """“…,” Texas delegate Bill Eastland, wearing a cowboy hat, said: the verb of saying after the quote has no
+    subject in the parse (it hung the name from the quote's own verb), and a person is named right after the
+    quote, before any other verb: that person. (speaker, None) or (None, None)."""
+    sp = doc.spans[qi]
+    if sp.close_pos is None:
+        return None, None
+    close = g.at(sp.close_pos)
+    if close < 0 or verb <= close or g.quote[verb] != -1:
+        return None, None
+    for i in range(close + 1, min(verb, close + 6)):
+        if g.quote[i] != -1 or g.is_verb(i):
+            return None, None
+        e = g.ent[i]
+        if e != -1 and g.doc.ents[e].label == "PERSON":
+            s = resolve_phrase(doc, g, g.phrase(i), si, sp.start, last_speakers)
+            return (s, None) if s is not None and s.name else (None, None)
+    return None, None
 
 
 def _lone_person(g: Grammar, colon: int) -> int | None:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from newsdesk.lexicon import CUE_VERBS, CUES, SPEECH_VERBS
+from newsdesk.lexicon import CUE_VERBS, CUES, FUNCTION_CAPS, SPEECH_VERBS
 from newsdesk.quotes.marks import ALL_MARKS
 
 __all__ = ["wants_parse", "Grammar", "Phrase"]
@@ -263,6 +263,9 @@ class Grammar:
             return self.subject(self.toks[h].head, depth + 1)
         if d in ("conj", "advcl", "pcomp", "prep", "dep") and self.is_verb(h):
             return self.subject(h, depth + 1)
+        if d == "pcomp" and self.toks[h].dep == "prep" and self.is_verb(self.toks[h].head):
+            # "X continued by saying", "X responded by saying": the verb the preposition hangs from
+            return self.subject(self.toks[h].head, depth + 1)
         return None
 
     def dateline(self, i: int) -> bool:
@@ -353,6 +356,9 @@ class Grammar:
             titled = self._titled_person(s)
             if titled is not None:
                 return titled
+        if t.tag.startswith("VB") and t.dep in ("nsubj", "nsubjpass") and self.text(s).istitle() and \
+                self.lower(s) not in FUNCTION_CAPS:
+            return Phrase("name", t.start, t.end, s, None)  # a surname tagged as a verb: "Husted continued"
         if t.tag in ("NNP", "NNPS") and self.lower(s) not in ("campaign",):
             # a run of proper nouns the NER missed: "Trump" untagged, "Sen. Jones"
             a = s

@@ -56,3 +56,11 @@ def test_a_quote_paragraph_after_one_about_a_person(run):
     # after a paragraph about no one, no guess
     assert one(rows, "Turnout will decide this race, and turnout looks strong in every precinct.")["speaker"] \
         is None
+
+
+def test_a_person_named_between_the_quote_and_a_verb_without_subject(run):
+    # the parser hangs the name from the quote's verb and leaves "said" without a subject
+    rows = run("“We have had better weeks than this one,” Ohio delegate Wes Pardee, wearing a straw hat and "
+               "two campaign pins, said.")
+    row = one(rows, "We have had better weeks than this one,")
+    assert (row["speaker"], row["cue"]) == ("Wes Pardee", "said")

@@ -126,3 +126,13 @@ def test_of_two_subjects_the_one_next_to_the_verb_speaks(run):
     rows = run("Speaking at a town hall in Salem, New Hampshire, Rowan Tate went after the governor, calling him "
                "“a total failure.”")
     assert one(rows, "a total failure.")["speaker"] == "Rowan Tate"
+
+
+def test_a_verb_of_saying_after_a_preposition_takes_the_subject_of_the_verb_before_it(run):
+    rows = run("The Republican candidate appeared to defend his plans by saying, “I am trying to save lives and "
+               "prevent the next attack.”\n\n"
+               "Husted continued by saying, “We will appeal this decision because we need clarity.”")
+    row = one(rows, "I am trying to save lives and prevent the next attack.")
+    assert (row["speaker"], row["cue"], row["attribution"]) == ("The Republican candidate", "said", "description")
+    # a surname the tagger took for a verb is still the subject that speaks
+    assert one(rows, "We will appeal this decision because we need clarity.")["speaker"] == "Husted"
