@@ -17,7 +17,7 @@ from newsdesk.lexicon import (
 )
 from newsdesk.quotes.cues import according_to, grammar_cue, speech_above
 from newsdesk.quotes.fallbacks import (
-    _as_clause, _introduced, _named_before_cue, _said_after, _said_before, _surface, _topic_before,
+    _as_clause, _introduced, _named_before_cue, _reporter, _said_after, _said_before, _surface, _topic_before,
 )
 from newsdesk.quotes.grammar import Grammar
 from newsdesk.quotes.phrases import cue_at, is_cap_name_tok
@@ -132,6 +132,10 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 if plain:
                     s2, c2 = _as_clause(doc, g, qi, si, sa, last_speakers, opening=True)
                     if s2 is not None:  # "As X puts it, Y is trying to make them “…”": X's words
+                        speaker, cue, attribution, plain = s2, c2, s2.attribution, False
+                if gc.verb is not None:
+                    s2, c2 = _reporter(doc, g, qi, gc.verb, si, last_speakers)
+                    if s2 is not None:  # "Biden, Rubio said, had been in the Senate for “…”": Rubio's words
                         speaker, cue, attribution, plain = s2, c2, s2.attribution, False
             elif gc.cue is not None:
                 cue = gc.cue

@@ -3,7 +3,7 @@
 Owns the speaker finders :mod:`~newsdesk.quotes.decide` tries, in this order, when the verb a quote hangs
 from gives no speaker: ``_introduced`` (a quote after a colon: "NAME: “…”", "X continued: “…”", or a
 paragraph opening with the quote after one ending in a colon; else the one person the colon's sentence
-names), ``_named_before_cue`` (“…,” NAME, a long apposition, said), ``_as_clause`` ("as X put it, “…”"), ``_said_after`` and ``_said_before`` (a quote that is its whole
+names), ``_reporter`` ("X, Y said, called it “…”": Y), ``_named_before_cue`` (“…,” NAME, a long apposition, said), ``_as_clause`` ("as X put it, “…”"), ``_said_after`` and ``_said_before`` (a quote that is its whole
 sentence, and the sentence right after or before it whose verb of saying reports nothing else), all read from
 the parse (:mod:`~newsdesk.quotes.cues`); ``_topic_before`` (a quote paragraph after one whose last sentence
 is about a person, read from the surface: that paragraph was not parsed); and ``_surface``, the surface rules
@@ -166,6 +166,26 @@ def _named_before_cue(doc: Doc, g: Grammar, qi: int, verb: int, si: int, last_sp
         if e != -1 and g.doc.ents[e].label == "PERSON":
             s = resolve_phrase(doc, g, g.phrase(i), si, sp.start, last_speakers)
             return (s, None) if s is not None and s.name else (None, None)
+    return None, None
+
+
+def _reporter(doc: Doc, g: Grammar, qi: int, verb: int, si: int, last_speakers):
+    """"Vice President Joe Biden, Rubio said, had been in the Senate for “a thousand years”": a verb of saying
+    set off inside the clause the quote is part of (a ``parataxis`` of its verb, before it, with a subject)
+    reports that clause: its subject speaks, not the clause's. (speaker, cue) or (None, None)."""
+    heads = [verb] + ([g.head(verb)] if g.dep(verb) == "conj" else [])
+    for h in heads:
+        if g.quote[h] != -1:
+            continue
+        for k in g.children(h, "parataxis"):
+            cue = g.cue_of(k)
+            if cue is None or k > h or g.quote[k] != -1:
+                continue
+            subj = [s for s in g.children(k, "nsubj") if g.quote[s] == -1]
+            ph = g.phrase(subj[0]) if subj else None
+            s = resolve_phrase(doc, g, ph, si, doc.spans[qi].start, last_speakers) if ph is not None else None
+            if s is not None and s.name:
+                return s, cue
     return None, None
 
 

@@ -64,3 +64,12 @@ def test_a_person_named_between_the_quote_and_a_verb_without_subject(run):
                "two campaign pins, said.")
     row = one(rows, "We have had better weeks than this one,")
     assert (row["speaker"], row["cue"]) == ("Wes Pardee", "said")
+
+
+def test_a_verb_of_saying_set_off_in_the_clause_names_who_reports_it(run):
+    rows = run("Governor Alma Reyes, Senator Hal Dorne said, had been in office for \"a very long time\" and "
+               "signed \"hundreds of vetoes.\"\n\n"
+               "The Ledger, Dorne said, called the ruling “a total surprise.”")
+    assert one(rows, "a very long time")["speaker"] == "Hal Dorne"
+    assert one(rows, "hundreds of vetoes.")["speaker"] == "Hal Dorne"
+    assert one(rows, "a total surprise.")["speaker"] == "Hal Dorne"
