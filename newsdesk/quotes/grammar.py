@@ -261,11 +261,16 @@ class Grammar:
             # "X said A had happened and promised B": a verb of saying joined to the reported clause is
             # joined to the verb reporting it
             return self.subject(self.toks[h].head, depth + 1)
-        if d in ("conj", "advcl", "pcomp", "prep", "dep") and self.is_verb(h):
-            return self.subject(h, depth + 1)
         if d == "pcomp" and self.toks[h].dep == "prep" and self.is_verb(self.toks[h].head):
             # "X continued by saying", "X responded by saying": the verb the preposition hangs from
-            return self.subject(self.toks[h].head, depth + 1)
+            d, h = "advcl", self.toks[h].head
+        if d in ("conj", "advcl", "pcomp", "prep", "dep") and self.is_verb(h):
+            if d == "advcl" and self.cue_of(v) is not None and self.toks[h].dep == "ccomp" and \
+                    self.cue_of(self.toks[h].head) is not None:
+                # "X said the process could be “messy,” adding, “…”": the parser hung the participle from the
+                # reported clause; it goes with the verb reporting it
+                return self.subject(self.toks[h].head, depth + 1)
+            return self.subject(h, depth + 1)
         return None
 
     def dateline(self, i: int) -> bool:

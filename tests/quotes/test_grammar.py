@@ -136,3 +136,10 @@ def test_a_verb_of_saying_after_a_preposition_takes_the_subject_of_the_verb_befo
     assert (row["speaker"], row["cue"], row["attribution"]) == ("The Republican candidate", "said", "description")
     # a surname the tagger took for a verb is still the subject that speaks
     assert one(rows, "We will appeal this decision because we need clarity.")["speaker"] == "Husted"
+
+
+def test_a_participle_of_saying_hung_from_the_reported_clause_goes_with_the_verb_reporting_it(run):
+    rows = run("On Monday, Mayor Lena Voss said the budget process could be “messy,” adding, “Democracy is "
+               "always messy.”")
+    row = one(rows, "Democracy is always messy.")
+    assert (row["speaker"], row["cue"]) == ("Lena Voss", "added")  # not "the budget process"
