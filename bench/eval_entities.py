@@ -372,6 +372,11 @@ def main(argv=None) -> int:
         return 0
     if a.cmd == "run":
         from newsdesk.local import curate_local
+        if a.out.exists() and any(a.out.iterdir()):
+            # a store already there would make this an incremental run that adds nothing: the scores would be
+            # the old code's
+            print(f"eval_entities: {a.out} is not empty: give a new folder (or use `score` on it)", file=sys.stderr)
+            return 2
         t0 = time.perf_counter()
         opts = {}
         if a.keep_low_quality:

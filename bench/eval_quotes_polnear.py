@@ -302,6 +302,8 @@ def main() -> int:
             ap.error("--out is required")
         if not a.no_run:
             from newsdesk.local import curate_local
+            if a.out.exists() and any(a.out.iterdir()):
+                ap.error(f"{a.out} is not empty: a run into it would add nothing (give a new folder, or --no-run)")
 
             raw = a.raw or a.out.parent / (a.out.name + "_raw")
             write_raw(gold, raw)
