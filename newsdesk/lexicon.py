@@ -71,6 +71,7 @@ SKIP_BEFORE_CUE = words("skip_before_cue")
 BE_FORMS = words("be_forms")
 INTRO_WORDS = words("intro_words")
 WORK_NOUNS = words("work_nouns")
+WORK_ROLES = words("work_roles")
 TITLE_CONTEXT = words("title_context") | WORK_NOUNS
 MENTION_NOUNS = words("mention_nouns")
 SO_CALLED = words("so_called")

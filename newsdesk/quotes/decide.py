@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from newsdesk.lexicon import (
-    AGENT_NOUNS, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT, WORK_NOUNS,
+    AGENT_NOUNS, FUNCTION_CAPS, MENTION_NOUNS, NAMING_CUES, ROLE_NOUNS, SO_CALLED, TITLE_CONTEXT, WORK_NOUNS, WORK_ROLES,
 )
 from newsdesk.quotes.cues import according_to, grammar_cue, speech_above
 from newsdesk.quotes.fallbacks import (
@@ -91,6 +91,9 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
             set(prev_low) & WORK_NOUNS or prev_low[-2:] in (["author", "of"], ["star", "of"], ["host", "of"],
                                                             ["interview", "with"])):
         not_speech = "programme"  # a show, paper or book: on CNN’s “New Day,”, author of “Going Viral,”
+    elif title_like and next_tok is not None and next_tok.quote == -1 and next_tok.lower in WORK_ROLES and \
+            text.rstrip()[-1:] not in ".!?":
+        not_speech = "programme"  # “Orange Is the New Black” star Dascha Polanco
     elif title_like and (set(prev_low) & TITLE_CONTEXT or kind == "partial") and \
             not (standalone and sp.close_pos is not None and text.rstrip()[-1:] in ",.!?"):
         not_speech = "title"  # titles and names of books, operations, ...

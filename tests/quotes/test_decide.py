@@ -44,3 +44,9 @@ def test_a_programme_named_by_its_owner_is_not_speech_even_next_to_a_speaker(run
     rows = run(body)
     assert [r["text"] for r in rows] == ["We will not vote for it,", "a disaster for farmers"]
     assert all("Olsen" in (r["speaker"] or "") for r in rows)
+
+
+def test_a_title_right_before_the_role_of_someone_in_it_is_no_quote(run):
+    rows = run("“Nights at the Harbor Inn” star Mila Dorsey opened up about her first audition. “I was told to "
+               "come back in ten years,” she said.")
+    assert [r["text"] for r in rows] == ["I was told to come back in ten years,"]
