@@ -98,6 +98,30 @@ def discover(raw_root: Path) -> tuple[list[RawFile], list[Reject]]:
     return files, rejects
 
 
+def count_entries(raw_root: Path) -> int:
+    """How many entries :func:`discover` would list (files, symlinks and other non-directories, hidden names
+    left out), without a ``stat`` per file: a directory listing's file types suffice. A quick estimate of a
+    run's size (``--runner auto``); :func:`discover` is what a run reads."""
+    n = 0
+    pending = [str(raw_root)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as it:
+                for entry in it:
+                    if entry.name.startswith("."):
+                        continue
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(entry.path)
+                            continue
+                    except OSError:
+                        pass
+                    n += 1
+        except OSError:
+            continue
+    return n
+
+
 def _classify_entry(entry: os.DirEntry[str], rel: str, root_real: str) -> RawFile | Reject | str:
     """A RawFile, a Reject, or ``rel`` itself for a real directory to descend into."""
     try:

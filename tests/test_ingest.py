@@ -298,3 +298,15 @@ def test_the_old_import_path_still_gives_reject_and_normalize_text():
     from newsdesk import decode, rejects
 
     assert ingest.Reject is rejects.Reject and ingest.normalize_text is decode.normalize_text
+
+
+def test_count_entries_counts_what_discover_lists(tmp_path):
+    from newsdesk.ingest import count_entries, discover
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("x")
+    (tmp_path / "y.txt").write_text("y")
+    (tmp_path / ".hidden.swp").write_text("z")
+    (tmp_path / "a" / "link.txt").symlink_to(tmp_path / "y.txt")
+    files, rejects = discover(tmp_path)
+    assert count_entries(tmp_path) == len(files) + len(rejects) == 3
