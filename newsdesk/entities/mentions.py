@@ -407,6 +407,39 @@ _PARTICLE_EXT = re.compile(r"((?:[ \u00a0]+(?:%s)(?![\w]))*)[ \u00a0]+([A-ZÀ-Ý
 _LEFT_NAME = re.compile(r"(?<![\w.])([A-ZÀ-Ý][a-zà-ÿ\-]+|[A-Z]\.)[ \u00a0]+$")
 
 
+_HEADLINE_WORD = re.compile(r"[^\W\d_][\w’'\-]*")
+_HEADLINE_STOP = frozenset({"to", "just", "out", "be"})
+
+
+def _headline_verb(word: str) -> bool:
+    """A verb of saying as a headline writes it ("Says", "Slams", "Blasts", "Tells")."""
+    w = word.lower()
+    return w in CUES or (w.endswith("s") and (w[:-1] + "ed" in CUES or w[:-1] + "d" in CUES))
+
+
+def _headline_trim(body: str, s: int, t: int) -> tuple[int, int]:
+    """A name span in a headline-cased line runs into the headline's words ("Glenn Beck Blasts Drudge",
+    "Obama To Asians Worried", "Calls Out Ted Cruz"): cut it before a verb of saying or a function word that has
+    more words after it, and drop a verb of saying in front. Only in a line of four or more words most of which
+    are capitalised; "Edward Said" in a sentence stays whole."""
+    a = body.rfind("\n", 0, s) + 1
+    b = body.find("\n", t)
+    line = _HEADLINE_WORD.findall(body[a:b if b != -1 else len(body)])
+    if len(line) < 4 or sum(w[:1].isupper() for w in line) < 0.6 * len(line):
+        return s, t
+    words = [(m.start() + s, m.end() + s, m.group()) for m in _HEADLINE_WORD.finditer(body[s:t])]
+    while len(words) >= 2 and (_headline_verb(words[0][2]) or words[0][2].lower() == "out"):
+        words = words[1:]
+    for i in range(1, len(words)):
+        w = words[i][2]
+        if _headline_verb(w) or (i < len(words) - 1 and (w.lower() in FUNCTION_CAPS or w.lower() in _HEADLINE_STOP)):
+            words = words[:i]
+            break
+    if not words:
+        return s, t
+    return words[0][0], words[-1][1]
+
+
 def normalize_for_quotes(body: str, ents: list) -> list[CleanSpan]:
     """NER spans cleaned for the quote rules, sorted, without overlaps: drop a leading "the", a trailing possessive; extend person names over
     particles ("Ursula von der" + "Leyen"); relabel names NER tagged ORG/GPE when the article
@@ -424,6 +457,7 @@ def normalize_for_quotes(body: str, ents: list) -> list[CleanSpan]:
         m = re.search(r"[’']s?$", seg)
         if m and m.start() > 0:
             t = s + m.start()
+        s, t = _headline_trim(body, s, t)
         # extend over particles + capitalised words ("Ursula von der" + " Leyen")
         if lab == "PERSON":
             for _ in range(4):

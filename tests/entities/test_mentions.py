@@ -85,3 +85,16 @@ def test_quote_view_relabels_people_the_model_called_organisations():
         ("Elizabeth Warren", "PERSON")]  # a personal title right before it
     assert _quote_view("Vladimir Putin, Putin.", ("Vladimir Putin", "PERSON", 0), ("Vladimir", "GPE", 0)) == [
         ("Vladimir Putin", "PERSON")]  # overlapping spans: the first, longest one stays
+
+
+def test_a_name_in_a_headline_stops_at_the_headline_verb():
+    from newsdesk.entities.mentions import normalize_for_quotes
+    from newsdesk.spans import EntitySpan
+
+    body = ("Rena Talbot Slams Council Over Budget Vote\n\n"
+            "Mayor Rena Talbot said the vote was rushed. She met Edward Said Jr. later.")
+    spans = [EntitySpan(0, 17, "PERSON", "Rena Talbot Slams")]
+    i = body.index("Edward Said Jr.")
+    spans.append(EntitySpan(i, i + len("Edward Said"), "PERSON", "Edward Said"))
+    out = [e.text for e in normalize_for_quotes(body, spans)]
+    assert out == ["Rena Talbot", "Edward Said"]  # a sentence's "Said" is no headline verb
