@@ -136,6 +136,11 @@ def _introduced(doc: Doc, g: Grammar, qi: int, qa: int, si: int, sa: int, last_s
             s = resolve_phrase(doc, g, ph, si, sp.start, last_speakers) if ph else None
             if s is not None and s.name:
                 return s, None
+    named = _dash_name(doc, g, colon, sa)
+    if named is not None:  # "Pollsters agree - Carl Bialik: “…”": the name after the dash speaks
+        s = resolve_phrase(doc, g, named, toks[colon].sent, sp.start, last_speakers)
+        if s is not None and s.name:
+            return s, None
     gc = intro_cue(g, c)
     ph = g.phrase(gc.subject) if gc is not None else None
     if ph is not None and (gc.cue is not None or ph.kind == "name"):
@@ -187,6 +192,25 @@ def _reporter(doc: Doc, g: Grammar, qi: int, verb: int, si: int, last_speakers):
             if s is not None and s.name:
                 return s, cue
     return None, None
+
+
+def _dash_name(doc: Doc, g: Grammar, colon: int, sa: int):
+    """The speaker's phrase of "… - Carl Bialik:" / "… — Frank Newport and Jim Harter:": one to six capitalised
+    words (or "and") between a spaced dash and the colon, the last of them part of a name; else None."""
+    toks = doc.toks
+    k = colon - 1
+    while k >= sa and colon - k <= 7 and toks[k].text not in ("-", "–", "—"):
+        k -= 1
+    if k < sa or toks[k].text not in ("-", "–", "—") or colon - k < 2:
+        return None
+    if not (k == 0 or toks[k - 1].end < toks[k].start) or toks[k].end >= toks[k + 1].start:
+        return None  # a hyphen inside a word, not a dash between a headline and a name
+    words = toks[k + 1:colon]
+    if not all(t.text[:1].isupper() or t.text in ("and", "&") for t in words) or words[-1].text in ("and", "&"):
+        return None
+    head = g.at(toks[colon - 1].start)
+    ph = g.phrase(head) if head >= 0 else None
+    return ph if ph is not None and ph.kind == "name" else None
 
 
 def _lone_person(g: Grammar, colon: int) -> int | None:

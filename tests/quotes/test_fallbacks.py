@@ -73,3 +73,9 @@ def test_a_verb_of_saying_set_off_in_the_clause_names_who_reports_it(run):
     assert one(rows, "a very long time")["speaker"] == "Hal Dorne"
     assert one(rows, "hundreds of vetoes.")["speaker"] == "Hal Dorne"
     assert one(rows, "a total surprise.")["speaker"] == "Hal Dorne"
+
+
+def test_a_name_between_a_dash_and_the_colon_introduces_the_quote(run):
+    rows = run("The county vote has been close for weeks - Nadia Ferrante: “Two weeks ago the north was ahead. "
+               "Now the south is.”")
+    assert one(rows, "Two weeks ago the north was ahead. Now the south is.")["speaker"] == "Nadia Ferrante"
