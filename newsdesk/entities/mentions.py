@@ -417,15 +417,23 @@ def _headline_verb(word: str) -> bool:
     return w in CUES or (w.endswith("s") and (w[:-1] + "ed" in CUES or w[:-1] + "d" in CUES))
 
 
-def _headline_trim(body: str, s: int, t: int) -> tuple[int, int]:
+def _headline_line(body: str, pos: int, seen: dict[int, bool]) -> bool:
+    """Whether the line holding ``pos`` has four or more words, most of them capitalised (``seen``: the answer
+    per line start, so a line is read once however many names it holds)."""
+    a = body.rfind("\n", 0, pos) + 1
+    if a not in seen:
+        b = body.find("\n", pos)
+        line = _HEADLINE_WORD.findall(body[a:b if b != -1 else len(body)])
+        seen[a] = len(line) >= 4 and sum(w[:1].isupper() for w in line) >= 0.6 * len(line)
+    return seen[a]
+
+
+def _headline_trim(body: str, s: int, t: int, seen: dict[int, bool]) -> tuple[int, int]:
     """A name span in a headline-cased line runs into the headline's words ("Glenn Beck Blasts Drudge",
     "Obama To Asians Worried", "Calls Out Ted Cruz"): cut it before a verb of saying or a function word that has
     more words after it, and drop a verb of saying in front. Only in a line of four or more words most of which
-    are capitalised; "Edward Said" in a sentence stays whole."""
-    a = body.rfind("\n", 0, s) + 1
-    b = body.find("\n", t)
-    line = _HEADLINE_WORD.findall(body[a:b if b != -1 else len(body)])
-    if len(line) < 4 or sum(w[:1].isupper() for w in line) < 0.6 * len(line):
+    are capitalised (:func:`_headline_line`); "Edward Said" in a sentence stays whole."""
+    if not _headline_line(body, s, seen):
         return s, t
     words = [(m.start() + s, m.end() + s, m.group()) for m in _HEADLINE_WORD.finditer(body[s:t])]
     while len(words) >= 2 and (_headline_verb(words[0][2]) or words[0][2].lower() == "out"):
@@ -445,6 +453,7 @@ def normalize_for_quotes(body: str, ents: list) -> list[CleanSpan]:
     particles ("Ursula von der" + "Leyen"); relabel names NER tagged ORG/GPE when the article
     also tags them PERSON or puts a personal title right before them."""
     out: list[CleanSpan] = []
+    headline: dict[int, bool] = {}
     for e in sorted(ents, key=lambda e: (e.start, -e.end)):
         s, t, lab = int(e.start), int(e.end), str(e.label)
         if out and s < out[-1].end:
@@ -457,7 +466,7 @@ def normalize_for_quotes(body: str, ents: list) -> list[CleanSpan]:
         m = re.search(r"[’']s?$", seg)
         if m and m.start() > 0:
             t = s + m.start()
-        s, t = _headline_trim(body, s, t)
+        s, t = _headline_trim(body, s, t, headline)
         # extend over particles + capitalised words ("Ursula von der" + " Leyen")
         if lab == "PERSON":
             for _ in range(4):

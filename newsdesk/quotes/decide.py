@@ -150,8 +150,7 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
         if speaker is None:
             s, c = _introduced(doc, g, qi, qa, si, sa, last_speakers)
             if s is None and gc is not None and gc.cue is not None and gc.subject is None and gc.verb is not None:
-                s, c = _named_before_cue(doc, g, qi, gc.verb, si, last_speakers)
-                c = c or gc.cue
+                s, c = _named_before_cue(doc, g, qi, gc.verb, gc.cue, si, last_speakers)
             if s is None:
                 s, c = _as_clause(doc, g, qi, si, sa, last_speakers)
             if s is None and full and qa == sa and cue is None and not any(

@@ -154,10 +154,10 @@ def _introduced(doc: Doc, g: Grammar, qi: int, qa: int, si: int, sa: int, last_s
     return (s, None) if s is not None and s.name else (None, None)
 
 
-def _named_before_cue(doc: Doc, g: Grammar, qi: int, verb: int, si: int, last_speakers):
+def _named_before_cue(doc: Doc, g: Grammar, qi: int, verb: int, cue: str, si: int, last_speakers):
     """“…,” Texas delegate Bill Eastland, wearing a cowboy hat, said: the verb of saying after the quote has no
     subject in the parse (it hung the name from the quote's own verb), and a person is named right after the
-    quote, before any other verb: that person. (speaker, None) or (None, None)."""
+    quote, before any other verb: that person, with ``cue`` (the verb's). (speaker, cue) or (None, None)."""
     sp = doc.spans[qi]
     if sp.close_pos is None:
         return None, None
@@ -170,7 +170,7 @@ def _named_before_cue(doc: Doc, g: Grammar, qi: int, verb: int, si: int, last_sp
         e = g.ent[i]
         if e != -1 and g.doc.ents[e].label == "PERSON":
             s = resolve_phrase(doc, g, g.phrase(i), si, sp.start, last_speakers)
-            return (s, None) if s is not None and s.name else (None, None)
+            return (s, cue) if s is not None and s.name else (None, None)
     return None, None
 
 
