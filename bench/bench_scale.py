@@ -20,6 +20,11 @@ running benchmark can fail it), e.g. ``cd /tmp && /path/to/checkout/.venv/bin/py
     .venv/bin/python bench/bench_scale.py --n 20000 --json r2e4.json
     .venv/bin/python bench/bench_scale.py --n 100000 --workdir /data/b1e5 --json r1e5.json
     .venv/bin/python bench/bench_scale.py --mode nomodel --n 1000000 --workdir /data/b1e6 --json r1e6.json
+    .venv/bin/python bench/bench_scale.py --mode nomodel --n 1000000 --folder-files 1000 --changes folders ...
+
+``--changes folders --folder-files K`` measures a landing folder partitioned into folders of K files, run with
+``newsdesk run --changes folders``; the nothing-new run is then repeated with every file stat-ed (the default),
+as the baseline of the same run.
 """
 from __future__ import annotations
 
@@ -87,13 +92,29 @@ def _rss(p: psutil.Process) -> int:
         return 0
 
 
-def generate(raw: Path, n: int, seed: int) -> None:
-    """n generated files (30% duplicates); another seed gives other stories."""
+def generate(raw: Path, n: int, seed: int, folder_files: int = 0) -> None:
+    """n generated files (30% duplicates); another seed gives other stories. ``folder_files``: moved into
+    sub-folders of that many files each (``00000/``, ``00001/``, ...), a landing folder partitioned by arrival."""
     if raw.exists() and sum(1 for _ in raw.rglob("*.txt")) == n:
         return
     shutil.rmtree(raw, ignore_errors=True)
     subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--out", str(raw), "--n", str(n),
                     "--seed", str(seed), "--truth", str(raw.parent.parent / f"truth-{raw.name}.jsonl")], check=True)
+    if folder_files:
+        partition(raw, raw, folder_files)
+
+
+def partition(src: Path, dst: Path, folder_files: int, link: bool = False) -> None:
+    """Every file under ``src`` into ``dst/00000/``, ``dst/00001/``, ... (``folder_files`` a folder, in path
+    order; a nested file's folders become part of its name). ``link``: hard links, ``src`` left as it is."""
+    files = sorted(p for p in src.rglob("*.txt") if not p.relative_to(src).parts[0].isdigit())
+    for i, f in enumerate(files):
+        sub = dst / f"{i // folder_files:05d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (os.link if link else os.rename)(f, sub / "_".join(f.relative_to(src).parts))
+    if not link:
+        for d in sorted((p for p in src.iterdir() if p.is_dir() and not p.name.isdigit()), reverse=True):
+            shutil.rmtree(d)
 
 
 def last_run(out: Path) -> dict:
@@ -106,9 +127,10 @@ def last_run(out: Path) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------ cli mode
-def cli_run(raw: Path, out: Path, env: dict, runner: str) -> dict:
+def cli_run(raw: Path, out: Path, env: dict, runner: str, changes: str = "files") -> dict:
     t0 = time.perf_counter()
-    proc = subprocess.Popen([NEWSDESK, "run", "--raw", str(raw), "--out", str(out), "--runner", runner],
+    proc = subprocess.Popen([NEWSDESK, "run", "--raw", str(raw), "--out", str(out), "--runner", runner,
+                             "--changes", changes],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with Peak(proc.pid) as peak:
         stdout, stderr = proc.communicate()
@@ -125,19 +147,22 @@ def cli_mode(a, work: Path) -> dict:
     from newsdesk.flows.server import PrefectServer, base_env
 
     raw, out = work / "raw", work / "out"
-    generate(raw / "base", a.n, 1)
+    generate(raw / "base", a.n, 1, a.folder_files)
     n_new = max(1, round(a.n * a.new_pct / 100))
     shutil.rmtree(raw / "new", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
-    res: dict = {"mode": "cli", "files": a.n, "new_files": n_new, "runner": a.runner}
+    res: dict = {"mode": "cli", "files": a.n, "new_files": n_new, "runner": a.runner, "changes": a.changes,
+                 "folder_files": a.folder_files}
     with PrefectServer(work / "server") as srv:
         env = base_env(work / "home", srv.api_url)
         res["server_start_s"] = round(srv.started_in, 1)
         cli_run(work / "empty", work / "warm", env, "threads")  # first-ever flow registration, not timed
-        res["full"] = cli_run(raw, out, env, a.runner)
-        generate(raw / "new", n_new, 2)
-        res["new"] = cli_run(raw, out, env, a.runner)
-        res["nothing"] = cli_run(raw, out, env, a.runner)
+        res["full"] = cli_run(raw, out, env, a.runner, a.changes)
+        generate(raw / "new", n_new, 2, a.folder_files)
+        res["new"] = cli_run(raw, out, env, a.runner, a.changes)
+        res["nothing"] = cli_run(raw, out, env, a.runner, a.changes)
+        if a.changes == "folders":
+            res["nothing_stat_every_file"] = cli_run(raw, out, env, a.runner)
         res["empty"] = cli_run(work / "empty", work / "empty_out", env, "threads")
     return res
 
@@ -176,7 +201,7 @@ def _call(job):
     return fn(*args)
 
 
-def nomodel_run(raw: Path, out: Path, workers: int) -> dict:
+def nomodel_run(raw: Path, out: Path, workers: int, changes: str = "files") -> dict:
     from dataclasses import replace
 
     from newsdesk import pipeline
@@ -186,26 +211,29 @@ def nomodel_run(raw: Path, out: Path, workers: int) -> dict:
     t0 = time.perf_counter()
     with Peak(os.getpid()) as peak:
         ex.peak = peak
-        summary = pipeline.run(pipeline.RunConfig(raw=raw, out=out), ex, steps=steps)
+        summary = pipeline.run(pipeline.RunConfig(raw=raw, out=out, changes=changes), ex, steps=steps)
     ex.pool.shutdown()
     return {"wall_s": round(time.perf_counter() - t0, 1), "driver_peak_mb": round(peak.own / 2**20),
             "tree_peak_mb": round(peak.tree / 2**20),
             "driver_peak_mb_by_step": {k: round(v / 2**20) for k, v in peak.steps.items()}, "seconds": round(summary.seconds, 1),
             "steps": summary.step_seconds, "files_new": summary.files_new, "articles": summary.articles,
-            "nothing_new": not summary.committed}
+            "files_seen": summary.files_seen, "nothing_new": not summary.committed}
 
 
 def nomodel_mode(a, work: Path) -> dict:
     raw, out = work / "raw", work / "out"
-    generate(raw / "base", a.n, 1)
+    generate(raw / "base", a.n, 1, a.folder_files)
     n_new = max(1, round(a.n * a.new_pct / 100))
     shutil.rmtree(raw / "new", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
-    res: dict = {"mode": "nomodel", "files": a.n, "new_files": n_new, "workers": a.workers}
-    res["full"] = nomodel_run(raw, out, a.workers)
-    generate(raw / "new", n_new, 2)
-    res["new"] = nomodel_run(raw, out, a.workers)
-    res["nothing"] = nomodel_run(raw, out, a.workers)
+    res: dict = {"mode": "nomodel", "files": a.n, "new_files": n_new, "workers": a.workers, "changes": a.changes,
+                 "folder_files": a.folder_files}
+    res["full"] = nomodel_run(raw, out, a.workers, a.changes)
+    generate(raw / "new", n_new, 2, a.folder_files)
+    res["new"] = nomodel_run(raw, out, a.workers, a.changes)
+    res["nothing"] = nomodel_run(raw, out, a.workers, a.changes)
+    if a.changes == "folders":  # the baseline in the same run: the same nothing-new run, every file stat-ed
+        res["nothing_stat_every_file"] = nomodel_run(raw, out, a.workers, "files")
     return res
 
 
@@ -218,14 +246,19 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="process-pool workers (nomodel mode)")
     ap.add_argument("--workdir", type=Path, default=None, help="keeps the corpus for later runs")
     ap.add_argument("--json", type=Path, help="write the figures here too")
+    ap.add_argument("--changes", choices=["files", "folders"], default="files",
+                    help="how runs find new files (newsdesk run --changes)")
+    ap.add_argument("--folder-files", type=int, default=0,
+                    help="generate the corpus in sub-folders of this many files (a landing folder by arrival)")
     a = ap.parse_args()
     work = a.workdir or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     (work / "empty").mkdir(exist_ok=True)
     res = cli_mode(a, work) if a.mode == "cli" else nomodel_mode(a, work)
     full = res["full"]["wall_s"]
-    for k in ("new", "nothing"):
-        res[k]["vs_full"] = round(res[k]["wall_s"] / full, 4)
+    for k in ("new", "nothing", "nothing_stat_every_file"):
+        if k in res:
+            res[k]["vs_full"] = round(res[k]["wall_s"] / full, 4)
     print(json.dumps(res, indent=2))
     if a.json:
         a.json.write_text(json.dumps(res, indent=2))

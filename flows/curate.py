@@ -50,16 +50,18 @@ class PrefectExecutor:
 def curate(raw: str = "data/raw", out: str = "data/curated", batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
            max_bytes: int = pipeline.DEFAULT_MAX_BYTES, threshold: float = pipeline.DEFAULT_THRESHOLD,
            wait: float = 0, progress: bool = False, keep_low_quality: bool = False,
-           quality_config: str | None = None, workers: int = 1) -> dict:
+           quality_config: str | None = None, workers: int = 1, changes: str = "files") -> dict:
     """Curate every new file under ``raw`` into the store at ``out``; return the run summary.
 
     ``keep_low_quality`` turns the quality gate off; ``quality_config`` is a TOML file whose ``[quality]``
     table turns rules off or changes thresholds (see newsdesk/quality/config.py). ``workers`` is the task
-    runner's parallelism: a small run's batches are cut so that every worker gets one.
+    runner's parallelism: a small run's batches are cut so that every worker gets one. ``changes="folders"``
+    lists only the raw folders whose listing changed since the last run (a landing folder whose files are
+    never edited in place; see newsdesk/incremental.py); ``"files"`` stats every file.
     """
     log = get_run_logger()
     config = pipeline.RunConfig(raw=Path(raw), out=Path(out), batch_size=batch_size, max_bytes=max_bytes,
-                                threshold=threshold, wait=wait, workers=workers,
+                                threshold=threshold, wait=wait, workers=workers, changes=changes,
                                 quality=quality.config_from(quality_config, keep_low_quality))
     with progress_bar(enabled=progress, total=0) as bar:
         summary = pipeline.run(config, PrefectExecutor(), progress=bar,

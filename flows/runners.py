@@ -161,16 +161,20 @@ def preload_model() -> threading.Thread:
     return t
 
 
-def choose_runner(raw: Path, out: Path) -> str:
+def choose_runner(raw: Path, out: Path, changes: str = "files") -> str:
     """``--runner auto``: a process pool (NER on every core) when there are many new files, else threads.
 
-    Measured here (2 cores): see the README's runner timings.
+    Measured here (2 cores): see the README's runner timings. ``changes="folders"``: unchanged raw folders are
+    counted from their records, not listed (newsdesk.incremental).
     """
     from newsdesk import ingest
+    from newsdesk.incremental import last_run_id, read_folders
     from newsdesk.store import Store
 
-    seen = ingest.count_entries(raw)  # no stat per file: a nothing-new run at 10^5 files lists them once, not twice
-    known = Store(out).count_rows("files")
+    store = Store(out)
+    unchanged = read_folders(out, Path(raw).resolve(), last_run_id(store)) if changes == "folders" else None
+    seen = ingest.count_entries(raw, unchanged)  # no stat per file: a nothing-new run lists them once, not twice
+    known = store.count_rows("files")
     return "processes" if seen - known >= AUTO_PROCESSES_MIN_NEW else "threads"
 
 
@@ -212,7 +216,7 @@ def run_curate(raw: Path, out: Path, *, runner: str = "auto", address: str | Non
     prefect_env(verbose)
     with local_api() as started:
         if runner == "auto":
-            runner = choose_runner(raw, out)
+            runner = choose_runner(raw, out, params.get("changes", "files"))
         if runner == "threads":
             preload_model()  # other runners load the model in their workers
         from newsdesk.flows.curate import curate  # imports prefect (seconds) while the server boots

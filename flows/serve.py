@@ -32,11 +32,12 @@ class ServeError(RuntimeError):
 
 def deployment_parameters(raw: str | Path, out: str | Path, *, wait: float = DEFAULT_WAIT,
                           batch_size: int | None = None, max_bytes: int | None = None,
-                          threshold: float | None = None) -> dict:
+                          threshold: float | None = None, changes: str | None = None) -> dict:
     """The flow parameters every scheduled run gets (absolute paths: runs execute in a subprocess)."""
     params: dict = {"raw": str(Path(raw).resolve()), "out": str(Path(out).resolve()), "wait": float(wait),
                     "progress": False}
-    for k, v in (("batch_size", batch_size), ("max_bytes", max_bytes), ("threshold", threshold)):
+    for k, v in (("batch_size", batch_size), ("max_bytes", max_bytes), ("threshold", threshold),
+                 ("changes", changes)):
         if v is not None:
             params[k] = v
     return params
@@ -44,7 +45,7 @@ def deployment_parameters(raw: str | Path, out: str | Path, *, wait: float = DEF
 
 def serve(raw: str | Path, out: str | Path, cron: str | None = None, interval: float | None = None,
           name: str = DEFAULT_NAME, *, wait: float = DEFAULT_WAIT, batch_size: int | None = None,
-          max_bytes: int | None = None, threshold: float | None = None,
+          max_bytes: int | None = None, threshold: float | None = None, changes: str | None = None,
           require_server: bool = True, ready: Callable[[str], None] | None = None) -> None:
     """Serve ``curate(raw, out)`` on ``cron`` (e.g. ``"*/30 * * * *"``) or every ``interval`` seconds.
 
@@ -72,7 +73,7 @@ def serve(raw: str | Path, out: str | Path, cron: str | None = None, interval: f
     if url:
         check_api(url)
     params = deployment_parameters(raw, out, wait=wait, batch_size=batch_size, max_bytes=max_bytes,
-                                   threshold=threshold)
+                                   threshold=threshold, changes=changes)
     when = f"cron {cron!r}" if cron else f"every {interval:g} s"
     asyncio.run(_serve(name, params, cron=cron, interval=interval,
                        description=f"Curate new raw articles from {params['raw']} into {params['out']}",

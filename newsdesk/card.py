@@ -24,8 +24,9 @@ ACCURACY_FILE = "accuracy.toml"
 # What each step of newsdesk.pipeline.STEPS does, for readers of the data (tests/test_card.py fails when a
 # step has no entry here).
 STEP_NOTES = {
-    "discover": "Lists every file under the raw folder (hidden names skipped), skips files already curated "
-                "whose size and modification time have not changed, and rejects what cannot be read "
+    "discover": "Lists every file under the raw folder (hidden names skipped; with `--changes folders`, "
+                "folders whose listing is unchanged since the last run are counted, not listed), skips files "
+                "already curated whose size and modification time have not changed, and rejects what cannot be read "
                 "(`rejects`: unreadable, vanished, symlink out of the folder, not a regular file).",
     "prepare": "Reads and decodes each new file (UTF-8, UTF-16, Latin-1/cp1252, gzip; empty, binary, "
                "undecodable, truncated and over-size files become rejects), splits it into title, subtitle, "

@@ -6,9 +6,22 @@ version that row recorded, or one restored with its timestamp, which the manifes
 is a version the manifest already has (touched, or changed and changed back) is recognised by its sha256 in
 the prepare step and skipped there. Both lookups are DuckDB joins of the run's paths against the committed
 Parquet files, so a run with nothing new costs a directory listing and two joins, whatever the store's size.
+
+That listing stats every raw file (~10 s at 10^6 files). A raw folder used as a *landing area*, where files
+arrive (written, copied or renamed in) and are never rewritten in place, can be run with ``changes =
+"folders"``: the run then lists only the folders whose own modification time changed since the last run
+(adding, removing or renaming an entry moves it) and counts the files of the others from the folder records
+(:func:`read_folders`, :func:`write_folders`), so a nothing-new run over date-partitioned folders costs one
+stat per folder. Those records are a cache beside the store (``OUT/_raw_folders.json``): written after the run
+committed, valid only for the committed run they name and for the same raw folder, and ignored (a full walk)
+otherwise. A file edited in place inside an unchanged folder is only noticed by a run with ``changes =
+"files"`` (the default), which every run can still choose.
 """
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from newsdesk.ingest import RawFile
+from newsdesk.ingest import Folder, RawFile
 from newsdesk.staging import parquet_list
 
 
@@ -59,3 +72,51 @@ def _known(files: Sequence[RawFile], manifest: list[Path]) -> dict[str, frozense
     finally:
         con.close()
     return {p: frozenset(s) for p, s in rows}
+
+
+def last_run_id(store) -> str | None:
+    """The id of the store's last committed run (the next run id chains from it; folder records name it)."""
+    runs = store.read("runs", columns=["run_id", "finished_at"])
+    if not runs.num_rows:
+        return None
+    return max(zip(runs.column("finished_at").to_pylist(), runs.column("run_id").to_pylist()))[1]
+
+
+CHANGES = ("files", "folders")  # how a run finds changed raw files: stat every file, or list changed folders
+FOLDERS_FILE = "_raw_folders.json"
+_FOLDERS_FORMAT = 1
+
+
+def read_folders(out: Path, raw: Path, last_run_id: str | None) -> dict[str, Folder]:
+    """The folder records a run may trust: those written after the committed run ``last_run_id`` over the same
+    raw folder. Anything else (no file, another run, another raw folder, a file that does not parse) is no
+    record at all, and the run lists every folder."""
+    if last_run_id is None:
+        return {}
+    try:
+        data = json.loads((Path(out) / FOLDERS_FILE).read_text(encoding="utf-8"))
+        if (data.get("format") != _FOLDERS_FORMAT or data.get("raw") != str(raw)
+                or data.get("run_id") != last_run_id):
+            return {}
+        return {r[0]: Folder(r[0], int(r[1]), int(r[2]), int(r[3]), tuple(r[4])) for r in data["folders"]}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return {}
+
+
+def write_folders(out: Path, raw: Path, run_id: str, folders: Sequence[Folder]) -> None:
+    """Record ``folders`` for the next run, as valid after the committed run ``run_id``. Atomic (a temporary
+    file renamed into place). Call it only once ``run_id`` is the store's last committed run."""
+    from newsdesk.store import publish_mode
+
+    body = json.dumps({"format": _FOLDERS_FORMAT, "raw": str(raw), "run_id": run_id,
+                       "folders": [[f.path, f.mtime_ns, f.inode, f.entries, list(f.subdirs)] for f in folders]},
+                      separators=(",", ":"))
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=".raw_folders-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(body)
+        publish_mode(tmp)
+        os.replace(tmp, Path(out) / FOLDERS_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -23,16 +23,18 @@ import hashlib
 import io
 import os
 import stat
+import time
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdesk.decode import _decode_text, normalize_text
 from newsdesk.rejects import Reject, _Rejected
 
 # normalize_text and Reject stay importable from here, where their callers have always found them
-__all__ = ["DEFAULT_MAX_BYTES", "Decoded", "RawFile", "Reject", "discover", "file_outlet", "normalize_text",
-           "read_text"]
+__all__ = ["DEFAULT_MAX_BYTES", "Decoded", "Folder", "RawFile", "Reject", "Walk", "discover", "file_outlet",
+           "normalize_text", "read_text", "walk"]
 
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -67,52 +69,127 @@ def discover(raw_root: Path) -> tuple[list[RawFile], list[Reject]]:
     Raises ``NotADirectoryError`` only when ``raw_root`` itself is not a directory (a configuration
     error, not a file problem). Never opens a file.
     """
+    found = walk(raw_root)
+    return found.files, found.rejects
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A raw folder as a listing saw it, kept so that a later run may skip the folder while it is unchanged."""
+
+    path: str  # relative to the raw root, POSIX separators; "" for the root itself
+    mtime_ns: int  # the folder's own modification time (it moves when an entry is added, removed or renamed)
+    inode: int  # with mtime_ns: a folder replaced by another one is not taken for the old one
+    entries: int  # files and rejects directly in it (what a skipped folder adds to the files seen)
+    subdirs: tuple[str, ...]  # its sub-folders' relative paths, which are walked even when it is skipped
+
+
+@dataclass
+class Walk:
+    """What :func:`walk` found: the files and rejects of the folders it listed, and the folder records."""
+
+    files: list[RawFile] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    skipped: int = 0  # entries of the folders skipped as unchanged (neither listed nor stat-ed)
+    folders: list[Folder] = field(default_factory=list)  # settled folders: skipped ones and those listed now
+
+
+SETTLE_NS = 2_000_000_000  # a folder changed this recently may change again within its clock tick: list it next time
+
+
+def walk(raw_root: Path, unchanged: Mapping[str, Folder] | None = None) -> Walk:
+    """:func:`discover`'s walk. With ``unchanged`` (the folders a previous run recorded, by path), a folder
+    whose modification time and inode still match its record is not listed: its files count as seen and
+    unchanged, and its recorded sub-folders are walked. A file edited in place does not change its folder's
+    time, so callers offer this only when the raw folder is a landing area whose files are never rewritten.
+
+    The returned ``folders`` are the records a later run may trust: every folder skipped, and every folder
+    listed now whose time is older than :data:`SETTLE_NS` and whose entries could all be stat-ed (a file that
+    vanished while listing, or an ``unreadable`` one, which a ``chmod`` may fix, keeps its folder listed).
+    """
     root = Path(raw_root)
     if not root.is_dir():
         raise NotADirectoryError(f"raw root is not a directory: {root}")
     root_real = os.path.realpath(root)
-    files: list[RawFile] = []
-    rejects: list[Reject] = []
-    pending: list[tuple[str, str]] = [(str(root), "")]  # (absolute dir, relative prefix)
+    out = Walk()
+    now = time.time_ns()
+    pending: list[tuple[str, str]] = [(str(root), "")]  # (absolute dir, relative path, "" for the root)
     while pending:
-        dir_abs, prefix = pending.pop()
+        dir_abs, rel_dir = pending.pop()
+        prefix = rel_dir + "/" if rel_dir else ""
+        try:
+            st = os.stat(dir_abs)  # before listing: a change made while listing moves the time past this record
+        except OSError as exc:
+            out.rejects.append(_reject(rel_dir or ".", "unreadable", f"cannot list directory: {_why(exc)}"))
+            continue
+        known = unchanged.get(rel_dir) if unchanged else None
+        if known is not None and known.mtime_ns == st.st_mtime_ns and known.inode == st.st_ino:
+            out.skipped += known.entries
+            out.folders.append(known)
+            pending.extend((os.path.join(str(root), d), d) for d in known.subdirs)
+            continue
         try:
             with os.scandir(dir_abs) as it:
                 entries = list(it)
         except OSError as exc:
-            rejects.append(_reject(prefix.rstrip("/") or ".", "unreadable", f"cannot list directory: {_why(exc)}"))
+            out.rejects.append(_reject(rel_dir or ".", "unreadable", f"cannot list directory: {_why(exc)}"))
             continue
+        subdirs: list[str] = []
+        n = 0
+        settled = st.st_mtime_ns <= now - SETTLE_NS
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             rel = prefix + entry.name
             found = _classify_entry(entry, rel, root_real) if _is_utf8(rel) else _bad_name(rel)
             if isinstance(found, str):
-                pending.append((entry.path, found + "/"))
-            elif isinstance(found, RawFile):
-                files.append(found)
+                pending.append((entry.path, found))
+                subdirs.append(found)
+                continue
+            n += 1
+            if isinstance(found, RawFile):
+                out.files.append(found)
+                settled = settled and found.mtime_ns >= 0  # vanished while listing: look again next time
             else:
-                rejects.append(found)
-    files.sort(key=lambda f: f.path)
-    rejects.sort(key=lambda r: r.path)
-    return files, rejects
+                out.rejects.append(found)
+                settled = settled and found.reason != "unreadable"  # may be fixed without touching the folder
+        if settled:
+            out.folders.append(Folder(rel_dir, st.st_mtime_ns, st.st_ino, n, tuple(sorted(subdirs))))
+    out.files.sort(key=lambda f: f.path)
+    out.rejects.sort(key=lambda r: r.path)
+    out.folders.sort(key=lambda f: f.path)
+    return out
 
 
-def count_entries(raw_root: Path) -> int:
+def count_entries(raw_root: Path, unchanged: Mapping[str, Folder] | None = None) -> int:
     """How many entries :func:`discover` would list (files, symlinks and other non-directories, hidden names
     left out), without a ``stat`` per file: a directory listing's file types suffice. A quick estimate of a
-    run's size (``--runner auto``); :func:`discover` is what a run reads."""
+    run's size (``--runner auto``); :func:`discover` is what a run reads. With ``unchanged`` (see
+    :func:`walk`), an unchanged folder is not listed: its recorded count is used."""
     n = 0
-    pending = [str(raw_root)]
+    root = str(raw_root)
+    pending = [(root, "")]
     while pending:
+        dir_abs, rel_dir = pending.pop()
+        known = unchanged.get(rel_dir) if unchanged else None
+        if known is not None:
+            try:
+                st = os.stat(dir_abs)
+            except OSError:
+                continue
+            if known.mtime_ns == st.st_mtime_ns and known.inode == st.st_ino:
+                n += known.entries
+                pending.extend((os.path.join(root, d), d) for d in known.subdirs)
+                continue
+        prefix = rel_dir + "/" if rel_dir else ""
         try:
-            with os.scandir(pending.pop()) as it:
+            with os.scandir(dir_abs) as it:
                 for entry in it:
                     if entry.name.startswith("."):
                         continue
                     try:
                         if entry.is_dir(follow_symlinks=False):
-                            pending.append(entry.path)
+                            pending.append((entry.path, prefix + entry.name))
                             continue
                     except OSError:
                         pass

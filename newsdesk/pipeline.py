@@ -35,7 +35,7 @@ from newsdesk.cluster import block_sql, cluster_partition, partitions
 from newsdesk.enrich import EnrichResult, enrich_batch
 from newsdesk.entities.index import redirected_count
 from newsdesk.faults import crash_point
-from newsdesk.incremental import ToRead, files_to_read
+from newsdesk.incremental import CHANGES, ToRead, files_to_read, last_run_id, read_folders, write_folders
 from newsdesk.link import ENTITY_TABLES, Links, link_run
 from newsdesk.plan import Plan, index_rows_sql, plan_run
 from newsdesk.prepare import prepare_batch
@@ -67,9 +67,12 @@ class RunConfig:
     threshold: float = DEFAULT_THRESHOLD
     wait: float = 0.0  # seconds to wait for another writer's lock
     workers: int = 1  # the runner's parallelism: a small run's map steps are cut into this many batches
+    changes: str = "files"  # "folders": skip raw folders whose listing is unchanged (newsdesk.incremental)
     quality: QualityConfig = field(default_factory=QualityConfig)  # the quality gate's rules (all by default)
 
     def __post_init__(self) -> None:
+        if self.changes not in CHANGES:
+            raise ValueError(f"changes must be one of {', '.join(CHANGES)}, not {self.changes!r}")
         object.__setattr__(self, "raw", Path(self.raw).resolve())
         object.__setattr__(self, "out", Path(self.out).resolve())
 
@@ -86,6 +89,8 @@ class RunState:
     flow_run_id: str | None = None
     files: list = field(default_factory=list)
     discovery_rejects: list = field(default_factory=list)
+    skipped: int = 0  # files in raw folders skipped as unchanged (changes = "folders")
+    folders: list = field(default_factory=list)  # the raw folders' records, written after the run
     to_read: ToRead | None = None
     prepared: list = field(default_factory=list)
     plan: Plan | None = None
@@ -150,15 +155,18 @@ def batches(items: Sequence, size: int, workers: int = 1) -> list[list]:
 
 # ------------------------------------------------------------------------------------------------ discover
 def _discover_inputs(s: RunState) -> list[tuple]:
-    return [(s.config.raw,)]
+    if s.config.changes != "folders":
+        return [(s.config.raw,)]
+    return [(s.config.raw, read_folders(s.store.out, s.config.raw, last_run_id(s.store)))]
 
 
 def _discover_absorb(s: RunState, results: list) -> None:
-    s.files, s.discovery_rejects = results[0]
+    found = results[0]
+    s.files, s.discovery_rejects, s.skipped, s.folders = found.files, found.rejects, found.skipped, found.folders
     s.to_read = files_to_read(s.files, s.committed("file_state"), s.committed("files"))
 
 
-DISCOVER = Step("discover", ingest.discover, _discover_inputs, _discover_absorb, retries=2)
+DISCOVER = Step("discover", ingest.walk, _discover_inputs, _discover_absorb, retries=2)
 
 
 # ------------------------------------------------------------------------------------------------ prepare
@@ -180,18 +188,10 @@ PREPARE = Step("prepare", prepare_batch, _prepare_inputs, _prepare_absorb, map=T
 
 # ------------------------------------------------------------------------------------------------ plan
 def _plan_inputs(s: RunState) -> list[tuple]:
-    previous = _previous_run_id(s.store)
-    return [(s.stage, s.prepared, s.discovery_rejects, len(s.files) + len(s.discovery_rejects),
-             s.to_read.unchanged, {n: s.committed(n) for n in ("dedup_index", "files")}, previous,
+    previous = last_run_id(s.store)
+    return [(s.stage, s.prepared, s.discovery_rejects, len(s.files) + len(s.discovery_rejects) + s.skipped,
+             s.to_read.unchanged + s.skipped, {n: s.committed(n) for n in ("dedup_index", "files")}, previous,
              s.config.threshold)]
-
-
-def _previous_run_id(store: Store) -> str | None:
-    """The id of the last committed run (the next run id chains from it)."""
-    runs = store.read("runs", columns=["run_id", "finished_at"])
-    if not runs.num_rows:
-        return None
-    return max(zip(runs.column("finished_at").to_pylist(), runs.column("run_id").to_pylist()))[1]
 
 
 def _plan_absorb(s: RunState, results: list) -> None:
@@ -351,8 +351,11 @@ def run(config: RunConfig, executor: Executor, *, progress: Progress | None = No
         summary = state.summary
         if not summary.committed:  # nothing new: report the store as it is
             summary.version = store.version()
-            summary.last_run_id = _previous_run_id(store)
+            summary.last_run_id = last_run_id(store)
             summary.run_id = ""  # no run was committed: it has no id
+        last = summary.run_id or summary.last_run_id
+        if config.changes == "folders" and last:  # the run is committed (or had nothing new): its folders hold
+            write_folders(store.out, config.raw, last, state.folders)
         summary.entities = store.count_rows("entities") - redirected_count(store.files("entity_redirects"))
     summary.seconds = time.perf_counter() - state.t0
     summary.step_seconds = {k: round(v, 3) for k, v in state.seconds.items()}

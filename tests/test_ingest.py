@@ -310,3 +310,67 @@ def test_count_entries_counts_what_discover_lists(tmp_path):
     (tmp_path / "a" / "link.txt").symlink_to(tmp_path / "y.txt")
     files, rejects = discover(tmp_path)
     assert count_entries(tmp_path) == len(files) + len(rejects) == 3
+
+
+# --------------------------------------------------------------------------------------------------
+# walk with folder records (changes = "folders")
+# --------------------------------------------------------------------------------------------------
+
+def _age(root: Path, seconds: int = 60) -> None:
+    """Set every folder's modification time ``seconds`` into the past (settled, as a landing folder's days are)."""
+    for d in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        st = d.stat()
+        os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 10**9))
+
+
+def test_walk_without_records_lists_what_discover_lists_and_records_settled_folders(raw: Path) -> None:
+    put(raw, "2026/12/01/a.txt", ARTICLE)
+    put(raw, "2026/12/02/b.txt", ARTICLE)
+    put(raw, "top.txt", ARTICLE)
+    _age(raw)
+    found = ingest.walk(raw)
+    assert (found.files, found.rejects) == discover(raw) and found.skipped == 0
+    by_path = {f.path: f for f in found.folders}
+    assert sorted(by_path) == ["", "2026", "2026/12", "2026/12/01", "2026/12/02"]
+    assert by_path[""].entries == 1 and by_path[""].subdirs == ("2026",)
+    assert by_path["2026/12"].subdirs == ("2026/12/01", "2026/12/02") and by_path["2026/12/01"].entries == 1
+
+
+def test_walk_skips_unchanged_folders_and_still_finds_new_files_below_them(raw: Path) -> None:
+    put(raw, "d1/a.txt", ARTICLE)
+    put(raw, "d1/b.txt", ARTICLE)
+    put(raw, "d2/c.txt", ARTICLE)
+    _age(raw)
+    records = {f.path: f for f in ingest.walk(raw).folders}
+    put(raw, "d2/sub/new.txt", ARTICLE)  # d2 changes (a new sub-folder); d1 and the root do not
+    again = ingest.walk(raw, records)
+    assert [f.path for f in again.files] == ["d2/c.txt", "d2/sub/new.txt"]  # d1's two files were not listed
+    assert again.skipped == 2
+    # what a skipped folder holds still counts: every file is accounted for
+    assert len(again.files) + len(again.rejects) + again.skipped == 4 == ingest.count_entries(raw, records)
+    # d2 and its new sub-folder changed a moment ago: they are listed again next time, d1 stays skipped
+    assert {f.path for f in again.folders} == {"", "d1"}
+    assert ingest.walk(raw, {f.path: f for f in again.folders}).skipped == 2
+
+
+def test_walk_lists_a_folder_replaced_by_another_with_the_same_time(raw: Path) -> None:
+    put(raw, "d/a.txt", ARTICLE)
+    _age(raw)
+    records = {f.path: f for f in ingest.walk(raw).folders}
+    st = (raw / "d").stat()
+    (raw / "d").rename(raw / ".old")
+    put(raw, "d/b.txt", ARTICLE)
+    os.utime(raw / "d", ns=(st.st_atime_ns, st.st_mtime_ns))  # same time, another folder (inode)
+    os.utime(raw, ns=(st.st_atime_ns, records[""].mtime_ns))  # even with the root's time put back
+    assert [f.path for f in ingest.walk(raw, records).files] == ["d/b.txt"]
+
+
+def test_walk_does_not_record_a_folder_it_must_look_at_again(raw: Path) -> None:
+    put(raw, "fresh/a.txt", ARTICLE)  # changed just now: a change within the same clock tick could follow
+    put(raw, "old/b.txt", ARTICLE)
+    (raw / "old" / "bad\udcff.txt".encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")).write_text("x")
+    st = (raw / "old").stat()
+    os.utime(raw / "old", ns=(st.st_atime_ns, st.st_mtime_ns - 60 * 10**9))
+    found = ingest.walk(raw)
+    assert [r.reason for r in found.rejects] == ["unreadable"]  # the name is not UTF-8
+    assert {f.path for f in found.folders} == set()  # root and fresh: too recent; old: holds an unreadable entry

@@ -17,3 +17,13 @@ def test_a_small_run_gives_every_worker_a_batch():
     assert [len(b) for b in batches(list(range(3)), 256, workers=8)] == [1, 1, 1]  # never an empty batch
     # a large run is cut by size alone
     assert [len(b) for b in batches(list(range(1000)), 256, workers=2)] == [250, 250, 250, 250]
+
+
+def test_a_run_config_refuses_an_unknown_way_to_find_changes(tmp_path):
+    import pytest
+
+    from newsdesk.pipeline import RunConfig
+
+    assert RunConfig(raw=tmp_path, out=tmp_path / "out", changes="folders").changes == "folders"
+    with pytest.raises(ValueError, match="changes must be one of files, folders"):
+        RunConfig(raw=tmp_path, out=tmp_path / "out", changes="inodes")

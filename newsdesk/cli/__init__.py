@@ -14,6 +14,7 @@ failed, 2 bad arguments (checked before anything starts), 75 another run holds t
 """
 from __future__ import annotations
 
+import enum
 import sys
 import time
 from collections.abc import Sequence
@@ -101,6 +102,11 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 RawOpt = Annotated[Path, typer.Option("--raw", help="Folder of raw article files (searched recursively).",
                                       exists=True, file_okay=False, dir_okay=True)]
+Changes = enum.Enum("Changes", {c: c for c in ("files", "folders")}, type=str)  # newsdesk.incremental.CHANGES
+ChangesOpt = Annotated[Changes, typer.Option(
+    "--changes", help="How a run finds new raw files: 'files' stats every file; 'folders' lists only the folders "
+                      "whose listing changed since the last run (a landing folder whose files are never edited in "
+                      "place)")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Curated store (Parquet tables + catalog.duckdb).",
                                       file_okay=False, dir_okay=True)]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", help="Prefect's and Dask's logs on the terminal, and the "

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from newsdesk.cli import OutOpt, RawOpt, VerboseOpt, _check_out, _fail, app
+from newsdesk.cli import Changes, ChangesOpt, OutOpt, RawOpt, VerboseOpt, _check_out, _fail, app
 
 
 # ------------------------------------------------------------------------------------------------ validate
@@ -56,6 +56,7 @@ def serve(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
           interval: Annotated[Optional[float], typer.Option(help="Run every N seconds instead")] = None,
           name: Annotated[str, typer.Option(help="Deployment name")] = "newsdesk-scheduled",
           wait: Annotated[float, typer.Option(min=0, help="Seconds a run waits for another run's lock")] = 600,
+          changes: ChangesOpt = Changes.files,
           verbose: VerboseOpt = False) -> None:
     """Serve the flow on a schedule against the Prefect server in PREFECT_API_URL (`make server`).
 
@@ -68,7 +69,7 @@ def serve(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
 
     prefect_env(verbose)
     try:
-        serve_flow(raw, out, cron=cron, interval=interval, name=name, wait=wait,
+        serve_flow(raw, out, cron=cron, interval=interval, name=name, wait=wait, changes=changes.value,
                    ready=lambda line: typer.echo(f"newsdesk: {line}", err=True))
     except (ServeError, ApiUnreachable) as exc:
         _fail(str(exc))

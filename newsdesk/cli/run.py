@@ -21,8 +21,8 @@ import typer
 
 from newsdesk import cli as _cli  # _OWN_PROCESS is read at the end of a run: NewsdeskGroup.main sets it
 from newsdesk.cli import (
-    _T0, EX_INTERRUPTED, EX_TEMPFAIL, EX_USAGE, OutOpt, RawOpt, VerboseOpt, _check_out, _fail, _one_line, _warn,
-    app,
+    _T0, EX_INTERRUPTED, EX_TEMPFAIL, EX_USAGE, Changes, ChangesOpt, OutOpt, RawOpt, VerboseOpt, _check_out,
+    _fail, _one_line, _warn, app,
 )
 from newsdesk.flows.runners import RUNNERS  # a tuple; newsdesk.flows.runners imports no Prefect at load
 
@@ -61,6 +61,7 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
         quality_config: Annotated[Optional[Path], typer.Option(
             help="TOML file whose [quality] table turns quality rules off or changes thresholds",
             exists=True, file_okay=True, dir_okay=False)] = None,
+        changes: ChangesOpt = Changes.files,
         verbose: VerboseOpt = False) -> None:
     """Run the curation flow over RAW into OUT and print a summary.
 
@@ -89,6 +90,7 @@ def run(raw: RawOpt = Path("data/raw"), out: OutOpt = Path("data/curated"),
                                      verbose=verbose, batch_size=batch_size, max_bytes=max_bytes,
                                      threshold=threshold, wait=wait, keep_low_quality=keep_low_quality,
                                      quality_config=str(quality_config) if quality_config else None,
+                                     changes=changes.value,
                                      progress=sys.stderr.isatty() if progress is None else progress)
     except StoreBusy as exc:
         _fail(str(exc), code=EX_TEMPFAIL)

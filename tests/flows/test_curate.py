@@ -126,6 +126,7 @@ def test_parquet_files_have_declared_schemas_and_catalog_works(curated):
 
 def test_rerun_is_a_noop_and_fresh_run_is_byte_identical(curated, tmp_path):
     from newsdesk.flows.curate import curate
+    from newsdesk.incremental import FOLDERS_FILE
 
     raw, out, first = curated
     before = Store(out).version()
@@ -145,7 +146,9 @@ def test_rerun_is_a_noop_and_fresh_run_is_byte_identical(curated, tmp_path):
     for f in sorted(raw.iterdir(), reverse=True):
         shutil.copy(f, raw2 / f.name)
     out2 = tmp_path / "out"
-    curate(raw=str(raw2), out=str(out2), batch_size=2, workers=3)  # batches of 2, then cut for 3 workers
+    # batches of 2, then cut for 3 workers; raw folders recorded for the next run (changes="folders")
+    curate(raw=str(raw2), out=str(out2), batch_size=2, workers=3, changes="folders")
+    assert (out2 / FOLDERS_FILE).is_file()
     for name, t in schema.tables().items():
         if not t.reproducible:  # runs, file_state: wall-clock times, file timestamps
             continue

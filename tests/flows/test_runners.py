@@ -17,6 +17,7 @@ def test_auto_runner_uses_processes_only_for_many_new_files(tmp_path, monkeypatc
     assert runners.choose_runner(raw, out) == "processes"
     monkeypatch.setattr(runners, "AUTO_PROCESSES_MIN_NEW", 4)
     assert runners.choose_runner(raw, out) == "threads"
+    assert runners.choose_runner(raw, out, changes="folders") == "threads"  # no folder records yet: all listed
 
 
 def test_unknown_runner_is_refused():

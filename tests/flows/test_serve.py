@@ -203,3 +203,11 @@ def test_prefect_yaml_is_a_valid_deployment_file():
     from prefect.client.schemas.schedules import CronSchedule
 
     CronSchedule(cron=sched.cron, timezone=sched.timezone)
+
+
+def test_deployment_parameters_carry_only_the_options_given(tmp_path):
+    from newsdesk.flows.serve import deployment_parameters
+
+    params = deployment_parameters(tmp_path / "raw", tmp_path / "out", wait=5, changes="folders")
+    assert params == {"raw": str((tmp_path / "raw").resolve()), "out": str((tmp_path / "out").resolve()),
+                      "wait": 5.0, "progress": False, "changes": "folders"}
