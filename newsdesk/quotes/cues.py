@@ -64,6 +64,8 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
         first_verb = None
         for depth, v in enumerate(chain):
             if g.quote[v] != -1:
+                if _passes(g, v, qi):
+                    continue
                 break
             if title and g.dep(v) == "prep" and g.lower(v) in CIRCUMSTANCE_PREPS:
                 break
@@ -130,6 +132,17 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
         if s is not None:
             best[1].subject = s
     return best[1] if best else None
+
+
+def _passes(g: Grammar, v: int, qi: int) -> bool:
+    """A token of another quote that quote qi's chain of heads may climb through: a short quoted phrase
+    in the same reported clause ("X said Trump has “several ways” of reaching it, with the “unbound”
+    delegates"), not the words of a quote the chain would read as the speaker's verb."""
+    qj = g.quote[v]
+    if qj == qi:
+        return False
+    sp = g.doc.spans[qj]
+    return len(g.body[sp.start:sp.end].split()) <= 4
 
 
 #: verbs of an outlet reporting what others said

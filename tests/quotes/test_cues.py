@@ -28,3 +28,11 @@ def test_cue_far_from_the_quote(run):
     body = ("Tom Hart, who has led the state since 2019 and faces re-election next year, told reporters at "
             "a packed news conference in the capital on Friday that the tax was “dead on arrival.”")
     assert one(run(body), "dead on arrival.")["speaker"] == "Tom Hart"
+
+
+def test_a_second_phrase_in_the_same_reported_clause(run):
+    """The chain of heads from “undecided” climbs through the other quoted phrase to the verb of saying."""
+    body = ("Mayor Ann Cole said the council has “several options” for the budget, including the 40 or so "
+            "“undecided” members who vote in May.")
+    rows = run(body)
+    assert (one(rows, "several options")["speaker"], one(rows, "undecided")["speaker"]) == ("Ann Cole", "Ann Cole")
