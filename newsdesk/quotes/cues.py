@@ -112,6 +112,12 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
                     _frame(g, qi, k, inside):
                 # “…,” Trump shot back: any verb right after the quote with a subject
                 offer(10, GrammarCue(k, g.particle(k), s, "attached"))
+            elif k < inside[0]:
+                p = _introducing(g, k, inside[0])
+                if p is not None:
+                    # "X was unimpressed, telling reporters, “…”": the parser hung the clause from the quote;
+                    # the participle of saying right before the quote introduces it
+                    offer(3, GrammarCue(p, g.cue_of(p), g.subject(p), "attached"))
     if best is None:
         # “…!” the group shouted: the parser ended a sentence with the quote; the frame after it
         sp = g.doc.spans[qi]
@@ -132,6 +138,17 @@ def grammar_cue(g: Grammar, qi: int) -> GrammarCue | None:
         if s is not None:
             best[1].subject = s
     return best[1] if best else None
+
+
+def _introducing(g: Grammar, k: int, first: int) -> int | None:
+    """A verb of saying among ``k``'s clause modifiers whose phrase ends right before the quote's first token
+    (its object and a comma or colon between them, nothing else)."""
+    for c in g.children(k, "advcl", "xcomp", "conj"):
+        if c >= first or not g.is_verb(c) or g.cue_of(c) is None or g.children(c, "mark"):
+            continue
+        if all(g.text(t) in ",:" or c in g.ancestors(t) for t in range(c + 1, first)):
+            return c
+    return None
 
 
 def _passes(g: Grammar, v: int, qi: int) -> bool:

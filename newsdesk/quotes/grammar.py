@@ -266,9 +266,9 @@ class Grammar:
             d, h = "advcl", self.toks[h].head
         if d in ("conj", "advcl", "pcomp", "prep", "dep") and self.is_verb(h):
             if d == "advcl" and self.cue_of(v) is not None and self.toks[h].dep == "ccomp" and \
-                    self.cue_of(self.toks[h].head) is not None:
+                    self.cue_of(self.toks[h].head) is not None and self.quote[self.toks[h].head] == -1:
                 # "X said the process could be “messy,” adding, “…”": the parser hung the participle from the
-                # reported clause; it goes with the verb reporting it
+                # reported clause; it goes with the verb reporting it (not with a verb of the quoted words)
                 return self.subject(self.toks[h].head, depth + 1)
             return self.subject(h, depth + 1)
         return None

@@ -36,3 +36,12 @@ def test_a_second_phrase_in_the_same_reported_clause(run):
             "“undecided” members who vote in May.")
     rows = run(body)
     assert (one(rows, "several options")["speaker"], one(rows, "undecided")["speaker"]) == ("Ann Cole", "Ann Cole")
+
+
+def test_a_participle_of_saying_right_before_the_quote_when_the_parser_hangs_the_clause_from_it(run):
+    """The parser makes the quote's own verb the root and the clause before it a complement of that verb;
+    "telling reporters," still introduces the quote, and its subject is the clause's, not the quote's."""
+    body = ("Lane did not seem very pleased with the ruling on Monday, telling reporters, “Many people said the "
+            "judge should step aside.”")
+    r = one(run(body), "Many people said the judge should step aside.")
+    assert (r["speaker"], r["cue"]) == ("Lane", "told")
