@@ -18,8 +18,9 @@ purpose (changing :func:`normalize_for_quotes` moves the quote numbers; issue 11
   and, on PERSON, titles and honorifics (:func:`newsdesk.names.strip_leading_titles`), role, title and
   nationality words ("Sprinter Kelly Holmes", "Briton Tim Henman", "Tories Ken Clarke": nameparser's titles,
   ``role_words``, demonyms, non-person names of the alias table; also on an ORG span whose rest is a
-  person-like name: "Frenchman Laurent Fignon"), a sentence opener ("Nevertheless Franz Ferdinand") and
-  trailing digits ("John Kasich 2"); drops title-only PERSON mentions ("President", "MPs"). What was taken off
+  person-like name: "Frenchman Laurent Fignon"), a sentence opener ("Nevertheless Franz Ferdinand"),
+  trailing digits ("John Kasich 2"), and on every type a trailing score ("Boston Red Sox 7-1"), a URL and what
+  follows it, and a parenthesis the span opens but does not close ("Catanzaro (Southern Italy"); drops title-only PERSON mentions ("President", "MPs"). What was taken off
   is kept as evidence (``CleanMention.hint``: PERSON for a role word, ORG for a legal form, GPE for a state
   abbreviation), not as the name. The *name* a mention stands for may differ from its surface: a news
   abbreviation's state ("Calif." -> California), the name without its legal form ("Avnet Inc" -> Avnet) or
@@ -116,6 +117,9 @@ _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "es
 _AFFIX = re.compile(r"(?:ex|pro|anti|non|post|pre|neo|then)[-‐–]", re.IGNORECASE)
 _HANDLE = re.compile(r"(?:RT\s+)?(?:[@#][\w.]+[:\s]+)+|[Ww]/(?=[A-Z])")
 _DIGITS = re.compile(r"(?:\s+[\d.,:/-]+)+$")
+_SCORE = re.compile(r"(?:\s+\d{1,3}-\d{1,3})+$")  # a result after a team or player: "Boston Red Sox 7-1"
+_URL = re.compile(r"\s*(?:https?://|www\.)\S*")  # "Bear http://flook.it/c/1H1HZq Sun": the name ends before it
+_OPEN_PAREN = re.compile(r"\s*\([^)]*$")  # "Catanzaro (Southern Italy": a parenthesis the span does not close
 _HYPHEN_ADJ = re.compile(r"[-‐]([a-z]+)$")
 _GOV_PREFIX = frozenset({"us", "u s", "united states"})
 
@@ -359,6 +363,10 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
             s, e = trim(body, s, e, aliases)
             if lab == "PERSON":  # "John Kasich 2"
                 m = _DIGITS.search(body, s, e)
+                if m and m.start() > s:
+                    s, e = trim(body, s, m.start(), aliases)
+            for rx in (_URL, _OPEN_PAREN, _SCORE):
+                m = rx.search(body, s, e)
                 if m and m.start() > s:
                     s, e = trim(body, s, m.start(), aliases)
             m = _HYPHEN_ADJ.search(body, s, e)  # "George Bush-style", "US-led"

@@ -51,6 +51,14 @@ def test_mislabelled_surname_title_fragments_and_spellings():
     assert k["The Hague"] == ("The Hague", "GPE")  # "The" kept: the alias table knows the name with it
 
 
+def test_a_score_a_link_or_an_open_parenthesis_ends_a_name():
+    body = ("Springfield Owls 6-2 ended the streak. Follow Night Kites http://ex.am/ple/1A for more. "
+            "The lab in Lakeville (northern Ohio said so.")
+    ms = article(body, ("Springfield Owls 6-2", "ORG"), ("Night Kites http://ex.am/ple/1A", "ORG"),
+                 ("Lakeville (northern Ohio", "GPE"))
+    assert [m.surface for m in ms] == ["Springfield Owls", "Night Kites", "Lakeville"]
+
+
 # ----------------------------------------------------------------------------- the quote rules' variant
 
 def _quote_view(body: str, *items: tuple[str, str, int]) -> list[tuple[str, str]]:
