@@ -111,7 +111,7 @@ def write_folders(out: Path, raw: Path, run_id: str, folders: Sequence[Folder]) 
     body = json.dumps({"format": _FOLDERS_FORMAT, "raw": str(raw), "run_id": run_id,
                        "folders": [[f.path, f.mtime_ns, f.inode, f.entries, list(f.subdirs)] for f in folders]},
                       separators=(",", ":"))
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".raw_folders-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=".tmp-raw_folders-", suffix=".json")  # swept by Store.recover
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(body)
