@@ -21,7 +21,7 @@ from newsdesk.quotes.phrases import main_subject
 from newsdesk.quotes.resolve import resolve_np, resolve_phrase
 from newsdesk.quotes.speakers import Speaker, collect_names
 from newsdesk.quotes.text import Doc, quote_tok_range, split_sentences, tokenize
-from newsdesk.quotes.turns import find_turns, maybe_transcript
+from newsdesk.quotes.turns import find_turns, label_quoted_turns, maybe_transcript
 
 __all__ = ["extract_quotes"]
 
@@ -53,6 +53,7 @@ def _extract(body: str, lang: str, ents: list, parse: list | None = None) -> lis
         return []
     doc = _article(body, lang, ents, spans)
     rows = _extract_spans(doc, parse) if spans else []
+    label_quoted_turns(doc, rows)
     turns = find_turns(doc, spans)
     return sorted(rows + turns, key=lambda r: r["start"]) if turns else rows
 

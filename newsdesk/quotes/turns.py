@@ -3,7 +3,9 @@
 Owns what a turn is (:func:`find_turns`): a paragraph opening with a speaker label and a colon, in an article
 that has at least two such paragraphs (a transcript, not a lone "NOTE:"). A label is a name in capitals
 ("JAKE TAPPER:", "MR. SMITH:", "TRUMP:") or "Q"/"A". The turn's text is the rest of the paragraph (no quote
-marks needed); paragraphs with quote marks of their own are left to the quote-mark rules. A name label is
+marks needed); paragraphs with quote marks of their own are left to the quote-mark rules, and a quote they find
+that opens with a label ('"RAMOS: …', '“CLINTON: …': a transcript quoted paragraph by paragraph) becomes that
+speaker's turn (:func:`label_quoted_turns`), the label counting towards the two. A name label is
 the speaker, in the fullest form the article gives ("TAPPER" -> "Jake Tapper"); "A" is the person the
 article says it interviews ("Q&A with X", "interview with X") when exactly one is named so; "Q" is the
 interviewer, left unnamed. Rows have ``attribution`` 'transcript' (the only one whose speaker may be null).
@@ -16,7 +18,7 @@ from newsdesk.names import name_key
 from newsdesk.quotes.marks import ALL_MARKS, paragraphs
 from newsdesk.quotes.speakers import canonical
 
-__all__ = ["find_turns", "maybe_transcript"]
+__all__ = ["find_turns", "label_quoted_turns", "maybe_transcript"]
 
 _LABEL = re.compile(r"(?P<label>Q|A|(?:[A-Z][A-Z.'’\-]*)(?: [A-Z][A-Z.'’\-]*){0,3})\s*:\s+(?=\S)")
 #: capitalised labels that are not speakers
@@ -81,6 +83,40 @@ def find_turns(doc, spans) -> list[dict]:
                      "speaker_start": ls if speaker else None, "speaker_end": le if speaker else None,
                      "speaker_refers_to": None})
     return rows
+
+
+def label_quoted_turns(doc, rows: list[dict]) -> None:
+    """Quotes without a speaker whose text opens with a speaker label become transcript turns, in place: the
+    label's person speaks ("Q" unnamed, "A" the interviewee) and the text starts after the label. Only when the
+    article has two or more labels, quoted or not (one "NOTE:" inside a quote is not a transcript)."""
+    quoted = []
+    for r in rows:
+        if r["speaker"] is not None:
+            continue
+        m = _LABEL.match(r["text"])
+        if m is None or m.end() >= len(r["text"]):
+            continue
+        label = m.group("label")
+        if label.rstrip(".") in _NOT_SPEAKERS or (len(label) < 2 and label not in ("Q", "A")):
+            continue
+        quoted.append((r, m, label))
+    plain = _labels(doc.body)
+    if not quoted or len(quoted) + len(plain) < 2:
+        return
+    labels = [lb for *_x, lb in plain] + [lb for _r, _m, lb in quoted]
+    interviewee = _interviewee(doc, min([r["start"] for r, _m, _l in quoted] + [p[0] for p in plain]))
+    for r, m, label in quoted:
+        if label == "Q":
+            speaker = None
+        elif label == "A":
+            speaker = interviewee
+        else:
+            longer = [lb for lb in labels if lb.split()[-len(label.split()):] == label.split()]
+            speaker = _full_name(doc, max(longer, key=len))
+        ls = r["start"] + m.start("label")
+        r.update(text=r["text"][m.end():], start=r["start"] + m.end(), kind="full", speaker=speaker, cue=None,
+                 attribution="transcript", speaker_start=ls if speaker else None,
+                 speaker_end=ls + len(label) if speaker else None, speaker_refers_to=None)
 
 
 def _full_name(doc, label: str) -> str:

@@ -70,6 +70,22 @@ def test_transcript_and_interview_turns(run):
     assert not any("edited" in r["text"] for r in rows)
 
 
+def test_a_transcript_quoted_paragraph_by_paragraph(run):
+    """Each turn opens with a quote mark (and only the last one closes): the label inside the quote speaks."""
+    body = ("Mayor Ann Lee took questions on Tuesday. Part of the exchange:\n\n"
+            "\"HART: Mayor Lee, will the bridge reopen this year?\n\n"
+            "\"LEE: We rebuild it first, and then we reopen it.\n\n"
+            "\"VIDEO: A clip of the flood was shown.\n\n"
+            "\"HART: Thank you, Mayor.\"")
+    rows = run(body)
+    _check_offsets(body, rows)
+    r = one(rows, "We rebuild it first, and then we reopen it.")
+    assert (r["speaker"], r["attribution"], body[r["speaker_start"]:r["speaker_end"]]) == ("Ann Lee", "transcript",
+                                                                                            "LEE")
+    assert one(rows, "Mayor Lee, will the bridge reopen this year?")["attribution"] == "transcript"
+    assert all(r["speaker"] is None for r in rows if r["text"].startswith("VIDEO"))  # a label that is no one
+
+
 def test_a_lone_label_is_no_transcript(run):
     assert run("UPDATE: The vote was moved to Friday.\n\nThe council met.") == []
 
