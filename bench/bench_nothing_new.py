@@ -2,7 +2,7 @@
 
 Goal (issue 13): a nothing-new run costs at most 2 s more than Prefect's own start, whatever the store's size.
 Prefect's start is measured in the same session as a run over an empty raw folder into an empty store (the
-same command, the same server, nothing to discover). Then, against the store at ``--out`` grown from
+same command and runner choice, the same server, nothing to discover). Then, against the store at ``--out`` grown from
 ``--raw`` (e.g. a ``bench_scale.py --workdir`` folder after its runs): ``newsdesk run --changes files`` (every
 raw file stat-ed) and ``newsdesk run --changes folders`` (only folders whose listing changed; the first such
 run records the folders and is reported apart), each ``--repeat`` times, alternating. Wall time of the whole
@@ -54,8 +54,7 @@ def main() -> None:
                                                   "folders"], env)[0], 2)  # lists every folder, records them
         walls: dict[str, list[float]] = {"empty": [], "files": [], "folders": []}
         for i in range(a.repeat):
-            walls["empty"].append(timed(["--raw", str(work / "empty"), "--out", str(work / f"empty{i}"),
-                                         "--runner", "threads"], env)[0])
+            walls["empty"].append(timed(["--raw", str(work / "empty"), "--out", str(work / f"empty{i}")], env)[0])
             for mode in ("files", "folders"):
                 wall, stdout = timed(["--raw", str(a.raw), "--out", str(a.out), "--changes", mode], env)
                 if "nothing new" not in stdout:

@@ -161,12 +161,11 @@ def preload_model() -> threading.Thread:
     return t
 
 
-def choose_runner(raw: Path, out: Path, changes: str = "files") -> str:
-    """``--runner auto``: a process pool (NER on every core) when there are many new files, else threads.
-
-    Measured here (2 cores): see the README's runner timings. ``changes="folders"``: unchanged raw folders are
-    counted from their records, not listed (newsdesk.incremental).
-    """
+def estimated_new(raw: Path, out: Path, changes: str = "files") -> int:
+    """How many raw files a run may have to curate: the folder's entries less the versions the store holds
+    (a quick estimate, without a stat per file; an edited file can make it 0 when there is work).
+    ``changes="folders"``: unchanged raw folders are counted from their records, not listed
+    (newsdesk.incremental)."""
     from newsdesk import ingest
     from newsdesk.incremental import last_run_id, read_folders
     from newsdesk.store import Store
@@ -174,8 +173,16 @@ def choose_runner(raw: Path, out: Path, changes: str = "files") -> str:
     store = Store(out)
     unchanged = read_folders(out, Path(raw).resolve(), last_run_id(store)) if changes == "folders" else None
     seen = ingest.count_entries(raw, unchanged)  # no stat per file: a nothing-new run lists them once, not twice
-    known = store.count_rows("files")
-    return "processes" if seen - known >= AUTO_PROCESSES_MIN_NEW else "threads"
+    return seen - store.count_rows("files")
+
+
+def choose_runner(raw: Path, out: Path, changes: str = "files", new: int | None = None) -> str:
+    """``--runner auto``: a process pool (NER on every core) when there are many new files, else threads.
+
+    Measured here (2 cores): see the README's runner timings. ``new``: :func:`estimated_new`, when known.
+    """
+    new = estimated_new(raw, out, changes) if new is None else new
+    return "processes" if new >= AUTO_PROCESSES_MIN_NEW else "threads"
 
 
 def worker_init() -> None:
@@ -215,10 +222,12 @@ def run_curate(raw: Path, out: Path, *, runner: str = "auto", address: str | Non
     """
     prefect_env(verbose)
     with local_api() as started:
+        new = None
         if runner == "auto":
-            runner = choose_runner(raw, out, params.get("changes", "files"))
-        if runner == "threads":
-            preload_model()  # other runners load the model in their workers
+            new = estimated_new(raw, out, params.get("changes", "files"))
+            runner = choose_runner(raw, out, new=new)
+        if runner == "threads" and (new is None or new > 0):
+            preload_model()  # other runners load the model in their workers; a run with nothing new needs none
         from newsdesk.flows.curate import curate  # imports prefect (seconds) while the server boots
 
         if started and _ACTIVE_SERVER is not None:

@@ -14,6 +14,7 @@ def test_auto_runner_uses_processes_only_for_many_new_files(tmp_path, monkeypatc
     monkeypatch.setattr(runners, "AUTO_PROCESSES_MIN_NEW", 3)
     assert runners.choose_runner(raw, tmp_path / "out") == "processes"
     out = make_store(tmp_path)  # two files already known: 3 new
+    assert runners.estimated_new(raw, out) == 3 and runners.estimated_new(tmp_path / "raw", tmp_path / "none") == 5
     assert runners.choose_runner(raw, out) == "processes"
     monkeypatch.setattr(runners, "AUTO_PROCESSES_MIN_NEW", 4)
     assert runners.choose_runner(raw, out) == "threads"
