@@ -94,7 +94,7 @@ class Walk:
     folders: list[Folder] = field(default_factory=list)  # settled folders: skipped ones and those listed now
 
 
-SETTLE_NS = 2_000_000_000  # a folder changed this recently may change again within its clock tick: list it next time
+SETTLE_NS = 2_000_000_000  # a folder (or file) changed this recently may still be changing: list it next time
 
 
 def walk(raw_root: Path, unchanged: Mapping[str, Folder] | None = None) -> Walk:
@@ -104,8 +104,9 @@ def walk(raw_root: Path, unchanged: Mapping[str, Folder] | None = None) -> Walk:
     time, so callers offer this only when the raw folder is a landing area whose files are never rewritten.
 
     The returned ``folders`` are the records a later run may trust: every folder skipped, and every folder
-    listed now whose time is older than :data:`SETTLE_NS` and whose entries could all be stat-ed (a file that
-    vanished while listing, or an ``unreadable`` one, which a ``chmod`` may fix, keeps its folder listed).
+    listed now whose time and whose files' times are older than :data:`SETTLE_NS` and whose entries could all be
+    stat-ed (a file still being written, one that vanished while listing, or an ``unreadable`` one, which a
+    ``chmod`` may fix, keeps its folder listed).
     """
     root = Path(raw_root)
     if not root.is_dir():
@@ -149,7 +150,8 @@ def walk(raw_root: Path, unchanged: Mapping[str, Folder] | None = None) -> Walk:
             n += 1
             if isinstance(found, RawFile):
                 out.files.append(found)
-                settled = settled and found.mtime_ns >= 0  # vanished while listing: look again next time
+                # vanished while listing, or written to in the last moments: look again next time
+                settled = settled and 0 <= found.mtime_ns <= now - SETTLE_NS
             else:
                 out.rejects.append(found)
                 settled = settled and found.reason != "unreadable"  # may be fixed without touching the folder

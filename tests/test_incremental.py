@@ -64,7 +64,7 @@ def _article(path, i):
 
 
 def _age(root, seconds=60):
-    for d in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+    for d in [root, *root.rglob("*")]:
         st = d.stat()
         os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 10**9))
 

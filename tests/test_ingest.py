@@ -317,8 +317,9 @@ def test_count_entries_counts_what_discover_lists(tmp_path):
 # --------------------------------------------------------------------------------------------------
 
 def _age(root: Path, seconds: int = 60) -> None:
-    """Set every folder's modification time ``seconds`` into the past (settled, as a landing folder's days are)."""
-    for d in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+    """Set every folder's and file's modification time ``seconds`` into the past (settled, as a landing folder's
+    past days are)."""
+    for d in [root, *root.rglob("*")]:
         st = d.stat()
         os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 10**9))
 
@@ -374,3 +375,12 @@ def test_walk_does_not_record_a_folder_it_must_look_at_again(raw: Path) -> None:
     found = ingest.walk(raw)
     assert [r.reason for r in found.rejects] == ["unreadable"]  # the name is not UTF-8
     assert {f.path for f in found.folders} == set()  # root and fresh: too recent; old: holds an unreadable entry
+
+
+def test_walk_does_not_record_a_folder_whose_file_is_still_being_written(raw: Path) -> None:
+    put(raw, "day/a.txt", ARTICLE)
+    put(raw, "day/b.txt", ARTICLE)
+    _age(raw)
+    with open(raw / "day" / "b.txt", "a", encoding="utf-8") as f:  # a download still appending to it
+        f.write("more")
+    assert {f.path for f in ingest.walk(raw).folders} == {""}  # "day" is listed again next time
