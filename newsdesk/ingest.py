@@ -83,6 +83,10 @@ class Folder:
     entries: int  # files and rejects directly in it (what a skipped folder adds to the files seen)
     subdirs: tuple[str, ...]  # its sub-folders' relative paths, which are walked even when it is skipped
 
+    def unchanged(self, st: os.stat_result) -> bool:
+        """The folder, stat-ed now, is the one recorded, with the same entries (no entry added, removed or renamed)."""
+        return self.mtime_ns == st.st_mtime_ns and self.inode == st.st_ino
+
 
 @dataclass
 class Walk:
@@ -124,7 +128,7 @@ def walk(raw_root: Path, unchanged: Mapping[str, Folder] | None = None) -> Walk:
             out.rejects.append(_reject(rel_dir or ".", "unreadable", f"cannot list directory: {_why(exc)}"))
             continue
         known = unchanged.get(rel_dir) if unchanged else None
-        if known is not None and known.mtime_ns == st.st_mtime_ns and known.inode == st.st_ino:
+        if known is not None and known.unchanged(st):
             out.skipped += known.entries
             out.folders.append(known)
             pending.extend((os.path.join(str(root), d), d) for d in known.subdirs)
@@ -179,7 +183,7 @@ def count_entries(raw_root: Path, unchanged: Mapping[str, Folder] | None = None)
                 st = os.stat(dir_abs)
             except OSError:
                 continue
-            if known.mtime_ns == st.st_mtime_ns and known.inode == st.st_ino:
+            if known.unchanged(st):
                 n += known.entries
                 pending.extend((os.path.join(root, d), d) for d in known.subdirs)
                 continue

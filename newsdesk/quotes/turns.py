@@ -40,10 +40,25 @@ def _labels(body: str) -> list[tuple[int, int, int, str]]:
         if m is None:
             continue
         label = m.group("label")
-        if label.rstrip(".") in _NOT_SPEAKERS or (len(label) < 2 and label not in ("Q", "A")):
-            continue
-        out.append((ps, m.start("label"), m.end(), label))
+        if _is_speaker_label(label):
+            out.append((ps, m.start("label"), m.end(), label))
     return out
+
+
+def _is_speaker_label(label: str) -> bool:
+    """A name in capitals, "Q" or "A"; not "NOTE", "UPDATE", "VIDEO", ... nor a lone letter."""
+    return label.rstrip(".") not in _NOT_SPEAKERS and (len(label) >= 2 or label in ("Q", "A"))
+
+
+def _turn_speaker(doc, label: str, labels: list[str], interviewee: str | None) -> str | None:
+    """Who speaks a turn: "Q" the unnamed interviewer, "A" the interviewee, a name label the fullest name of
+    the longest label ending in the same words ("TAPPER" after "JAKE TAPPER")."""
+    if label == "Q":
+        return None
+    if label == "A":
+        return interviewee
+    longer = [lb for lb in labels if lb.split()[-len(label.split()):] == label.split()]
+    return _full_name(doc, max(longer, key=len))
 
 
 def maybe_transcript(body: str) -> bool:
@@ -70,14 +85,7 @@ def find_turns(doc, spans) -> list[dict]:
                 any(s.open_pos < text_end and ts < (s.close_pos or s.end) for s in spans):
             continue
         le = ls + len(label)
-        if label == "Q":
-            speaker = None
-        elif label == "A":
-            speaker = interviewee
-        else:
-            # "TAPPER" after "JAKE TAPPER": the longest label ending in the same words
-            longer = [lb for _p, _l, _t, lb in labels if lb.split()[-len(label.split()):] == label.split()]
-            speaker = _full_name(doc, max(longer, key=len))
+        speaker = _turn_speaker(doc, label, [lb for *_x, lb in labels], interviewee)
         rows.append({"text": body[ts:text_end], "start": ts, "end": text_end, "kind": "full",
                      "speaker": speaker, "cue": None, "attribution": "transcript",
                      "speaker_start": ls if speaker else None, "speaker_end": le if speaker else None,
@@ -96,23 +104,17 @@ def label_quoted_turns(doc, rows: list[dict]) -> None:
         m = _LABEL.match(r["text"])
         if m is None or m.end() >= len(r["text"]):
             continue
-        label = m.group("label")
-        if label.rstrip(".") in _NOT_SPEAKERS or (len(label) < 2 and label not in ("Q", "A")):
-            continue
-        quoted.append((r, m, label))
+        if _is_speaker_label(m.group("label")):
+            quoted.append((r, m, m.group("label")))
+    if not quoted:
+        return  # most articles: no paragraph scan for labels
     plain = _labels(doc.body)
-    if not quoted or len(quoted) + len(plain) < 2:
+    if len(quoted) + len(plain) < 2:
         return
     labels = [lb for *_x, lb in plain] + [lb for _r, _m, lb in quoted]
     interviewee = _interviewee(doc, min([r["start"] for r, _m, _l in quoted] + [p[0] for p in plain]))
     for r, m, label in quoted:
-        if label == "Q":
-            speaker = None
-        elif label == "A":
-            speaker = interviewee
-        else:
-            longer = [lb for lb in labels if lb.split()[-len(label.split()):] == label.split()]
-            speaker = _full_name(doc, max(longer, key=len))
+        speaker = _turn_speaker(doc, label, labels, interviewee)
         ls = r["start"] + m.start("label")
         r.update(text=r["text"][m.end():], start=r["start"] + m.end(), kind="full", speaker=speaker, cue=None,
                  attribution="transcript", speaker_start=ls if speaker else None,
