@@ -176,12 +176,9 @@ def estimated_new(raw: Path, out: Path, changes: str = "files") -> int:
     return seen - store.count_rows("files")
 
 
-def choose_runner(raw: Path, out: Path, changes: str = "files", new: int | None = None) -> str:
-    """``--runner auto``: a process pool (NER on every core) when there are many new files, else threads.
-
-    Measured here (2 cores): see the README's runner timings. ``new``: :func:`estimated_new`, when known.
-    """
-    new = estimated_new(raw, out, changes) if new is None else new
+def choose_runner(new: int) -> str:
+    """``--runner auto``: a process pool (NER on every core) when there are many new files (``new``:
+    :func:`estimated_new`), else threads. Measured here (2 cores): see the README's runner timings."""
     return "processes" if new >= AUTO_PROCESSES_MIN_NEW else "threads"
 
 
@@ -225,7 +222,7 @@ def run_curate(raw: Path, out: Path, *, runner: str = "auto", address: str | Non
         new = None
         if runner == "auto":
             new = estimated_new(raw, out, params.get("changes", "files"))
-            runner = choose_runner(raw, out, new=new)
+            runner = choose_runner(new)
         if runner == "threads" and (new is None or new > 0):
             preload_model()  # other runners load the model in their workers; a run with nothing new needs none
         from newsdesk.flows.curate import curate  # imports prefect (seconds) while the server boots

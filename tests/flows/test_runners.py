@@ -10,15 +10,16 @@ def test_auto_runner_uses_processes_only_for_many_new_files(tmp_path, monkeypatc
     raw.mkdir()
     for i in range(5):
         (raw / f"{i}.txt").write_text("Title\n\nBody.")
-    assert runners.choose_runner(raw, tmp_path / "out") == "threads"
+    assert runners.choose_runner(runners.estimated_new(raw, tmp_path / "out")) == "threads"
     monkeypatch.setattr(runners, "AUTO_PROCESSES_MIN_NEW", 3)
-    assert runners.choose_runner(raw, tmp_path / "out") == "processes"
+    assert runners.choose_runner(runners.estimated_new(raw, tmp_path / "out")) == "processes"
     out = make_store(tmp_path)  # two files already known: 3 new
     assert runners.estimated_new(raw, out) == 3 and runners.estimated_new(tmp_path / "raw", tmp_path / "none") == 5
-    assert runners.choose_runner(raw, out) == "processes"
+    assert runners.choose_runner(runners.estimated_new(raw, out)) == "processes"
     monkeypatch.setattr(runners, "AUTO_PROCESSES_MIN_NEW", 4)
-    assert runners.choose_runner(raw, out) == "threads"
-    assert runners.choose_runner(raw, out, changes="folders") == "threads"  # no folder records yet: all listed
+    assert runners.choose_runner(runners.estimated_new(raw, out)) == "threads"
+    # no folder records yet: every folder is listed
+    assert runners.choose_runner(runners.estimated_new(raw, out, changes="folders")) == "threads"
 
 
 def test_unknown_runner_is_refused():
