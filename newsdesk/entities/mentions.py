@@ -295,6 +295,53 @@ def _name_of(surface: str, label: str, aliases: Mapping[str, Alias]) -> tuple[st
     return surface, ""
 
 
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.N.", "U.S."
+
+
+def _possessor(body: str, s: int, e: int, names: Mapping[str, str],
+               aliases: Mapping[str, Alias]) -> tuple[int, int, str, str] | None:
+    """A possessive written without its apostrophe in front of a name (text that lost its apostrophes: "Japans
+    Finance Ministry", "U.N.s Food and Agriculture Organisation", "Southerns Georgia Power Co" after "Southern
+    Co"): (start, end, label, name) of the possessor, when its first word minus a final "s" is a gazetteer
+    place, a dotted acronym or a place or organisation name the article's model spans have (``names``:
+    normalized name -> label), the word itself is none of these, and a capitalised name follows ("the" in front
+    is skipped). Never on a PERSON span ("Frances Kerry")."""
+    words = word_spans(body, s, e)
+    if words and body[words[0][0]:words[0][1]] in ("the", "The"):
+        words = words[1:]
+    if len(words) < 2 or not body[words[1][0]].isupper():
+        return None
+    a, b = words[0]
+    word = body[a:b]
+    if len(word) < 3 or word[-1] != "s" or word[-2] in "s'’" or not word[0].isupper():
+        return None
+    stem = word[:-1]
+    if norm_name(word) in aliases or norm_name(word) in names or place_kind(word):
+        return None
+    if place_kind(stem) == "strong":
+        return a, b, "GPE", stem
+    if _DOTTED.fullmatch(stem):
+        return a, b, names.get(norm_name(stem), "ORG"), stem
+    label = names.get(norm_name(stem))  # not a person's ("Williams Cos" beside a "William"), nor a nationality
+    return (a, b, label, stem) if label in ("GPE", "LOC", "ORG") else None
+
+
+def _possessive_name(surface: str, names: Mapping[str, str], aliases: Mapping[str, Alias]) -> str:
+    """The name a possessive written without its apostrophe stands for ("Japans" -> Japan, "West Germanys" ->
+    West Germany when the article also has "West Germany"): the surface minus a final "s" when that is a
+    gazetteer place or a name of two words or more the article's model spans give a place or organisation,
+    and the surface itself is neither a place nor an alias; else the surface."""
+    if len(surface) < 4 or surface[-1] != "s" or surface[-2] in "s'’" or not surface[0].isupper():
+        return surface
+    key = norm_name(surface)
+    if key in aliases or place_kind(surface):
+        return surface
+    stem = surface[:-1]
+    if place_kind(stem) == "strong" or (" " in stem and names.get(norm_name(stem)) in ("GPE", "LOC", "ORG")):
+        return stem
+    return surface
+
+
 def _join_particles(body: str, kept: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Two PERSON spans with only name particles between them are one name ("Cor van" + "der" + "Klugt")."""
     out: list[tuple[int, int, str]] = []
@@ -332,10 +379,18 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
     kept = _join_particles(body, kept)
     person_words = frozenset(w for s, e, lab in kept if lab == "PERSON" and not _VERSUS.search(body, s, e)
                              for w in norm_name(body[s:e]).split() if len(w) > 2)
+    names: dict[str, str] = {}  # the article's span names (legal forms off): "Southern Co" -> "southern"
+    for start, end, label in kept:
+        for n in {norm_name(body[start:end]), norm_name(strip_legal_suffix(body[start:end]))}:
+            names.setdefault(n, label)
     for start, end, label in kept:
         start, end = trim(body, start, end, aliases)
         if start >= end:
             continue
+        owner = _possessor(body, start, end, names, aliases) if label != "PERSON" else None
+        if owner:  # "Japans Finance Ministry" -> "Japans" (Japan) + "Finance Ministry"
+            out.append(CleanMention(owner[0], owner[1], body[owner[0]:owner[1]], owner[3], owner[2]))
+            start = next(a for a, _ in word_spans(body, owner[1], end))
         # part of a title, not an entity: "Secretary of State", "National Security Adviser"
         if label != "PERSON" and (_TITLE_BEFORE.search(body, max(0, start - 40), start)
                                   or _TITLE_AFTER.match(body, end)
@@ -383,6 +438,10 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
             if not name:
                 name, h = _name_of(surface, lab, aliases)
                 hint = hint or h
+                if name == surface and lab != "PERSON":
+                    name = _possessive_name(surface, names, aliases)
+                    if name != surface and lab == "NORP":
+                        lab = "GPE"  # "Japans" tagged like "Japanese"
             out.append(CleanMention(s, e, surface, name, lab, hint))
     out.sort(key=lambda c: (c.start, c.end))
     # drop exact duplicates / nested overlaps (keep the longer, first)

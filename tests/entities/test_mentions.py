@@ -59,6 +59,26 @@ def test_a_score_a_link_or_an_open_parenthesis_ends_a_name():
     assert [m.surface for m in ms] == ["Springfield Owls", "Night Kites", "Lakeville"]
 
 
+def test_a_possessive_that_lost_its_apostrophe():
+    body = ("Norways Trade Ministry said the E.U.s Fisheries Agency agreed. A Halvorsen Co spokesman said "
+            "Halvorsens Bergen Yards unit and the Nordic Paper Groups mill would gain, as would Nordic Paper "
+            "Group. Texas Instruments and the Athens Olympics did not. William Eckhart of Williams Harbor, "
+            "Frances Lindqvist and the Peace Corps spoke.")
+    ms = article(body, ("Norways Trade Ministry", "ORG"), ("the E.U.s Fisheries Agency", "ORG"),
+                 ("Halvorsen Co", "ORG"), ("Halvorsens Bergen Yards", "ORG"),
+                 ("the Nordic Paper Groups", "ORG"), ("Nordic Paper Group", "ORG"), ("Texas Instruments", "ORG"),
+                 ("the Athens Olympics", "EVENT"), ("William", "PERSON"), ("Williams Harbor", "ORG"),
+                 ("Frances Lindqvist", "PERSON"), ("Peace Corps", "ORG"))
+    names = {m.surface: m.key[0] for m in ms}
+    assert names["Norways"] == "Norway" and names["Trade Ministry"] == "Trade Ministry"
+    assert names["E.U.s"] == "European Union" and names["Fisheries Agency"] == "Fisheries Agency"
+    assert names["Halvorsens"] == names["Halvorsen Co"] == "Halvorsen"  # a name of the article
+    assert names["Bergen Yards"] == "Bergen Yards"
+    assert names["Nordic Paper Groups"] == "Nordic Paper Group"
+    # names that end in "s" themselves, and people's names, stay whole
+    assert {"Texas Instruments", "Athens Olympics", "Williams Harbor", "Frances Lindqvist", "Peace Corps"} <= set(names)
+
+
 # ----------------------------------------------------------------------------- the quote rules' variant
 
 def _quote_view(body: str, *items: tuple[str, str, int]) -> list[tuple[str, str]]:
