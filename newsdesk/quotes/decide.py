@@ -145,6 +145,11 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 governed = True
                 if gc.cue in NAMING_CUES and gc.subject is None:
                     naming_without_agent = True
+                if gc.subject is None and prev_in_sent is not None and gc.verb is not None and qi > 0 and \
+                        doc.spans[qi - 1].start >= toks[sa].start:
+                    pc = grammar_cue(g, qi - 1)  # “A,” said Jane Roe, a long apposition, “B.”: one verb, one speaker
+                    if pc is not None and pc.verb == gc.verb:
+                        speaker, attribution = prev_in_sent, prev_in_sent.attribution
         if gc is None or gc.cue is None:
             governed = governed or speech_above(g, qi)
         if speaker is None:

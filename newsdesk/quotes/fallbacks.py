@@ -3,7 +3,7 @@
 Owns the speaker finders :mod:`~newsdesk.quotes.decide` tries, in this order, when the verb a quote hangs
 from gives no speaker: ``_introduced`` (a quote after a colon: "NAME: “…”", "X continued: “…”", or a
 paragraph opening with the quote after one ending in a colon; else the one person the colon's sentence
-names), ``_reporter`` ("X, Y said, called it “…”": Y), ``_named_before_cue`` (“…,” NAME, a long apposition, said), ``_as_clause`` ("as X put it, “…”"), ``_said_after`` and ``_said_before`` (a quote that is its whole
+names), ``_reporter`` ("X, Y said, called it “…”": Y), ``_named_before_cue`` (“…,” NAME, a long apposition, said; ..., Speaker Rep. NAME (R-WI) said “…”), ``_as_clause`` ("as X put it, “…”"), ``_said_after`` and ``_said_before`` (a quote that is its whole
 sentence, and the sentence right after or before it whose verb of saying reports nothing else), all read from
 the parse (:mod:`~newsdesk.quotes.cues`); ``_topic_before`` (a quote paragraph after one whose last sentence
 is about a person, read from the surface: that paragraph was not parsed); and ``_surface``, the surface rules
@@ -157,21 +157,55 @@ def _introduced(doc: Doc, g: Grammar, qi: int, qa: int, si: int, sa: int, last_s
 def _named_before_cue(doc: Doc, g: Grammar, qi: int, verb: int, cue: str, si: int, last_speakers):
     """“…,” Texas delegate Bill Eastland, wearing a cowboy hat, said: the verb of saying after the quote has no
     subject in the parse (it hung the name from the quote's own verb), and a person is named right after the
-    quote, before any other verb: that person, with ``cue`` (the verb's). (speaker, cue) or (None, None)."""
+    quote, before any other verb: that person, with ``cue`` (the verb's). A verb before the quote: see
+    :func:`_named_right_before`. (speaker, cue) or (None, None)."""
     sp = doc.spans[qi]
+    if g.quote[verb] != -1:
+        return None, None
+    if verb < g.at(sp.open_pos):
+        return _named_right_before(doc, g, qi, verb, cue, si, last_speakers)
     if sp.close_pos is None:
         return None, None
     close = g.at(sp.close_pos)
-    if close < 0 or verb <= close or g.quote[verb] != -1:
+    if close < 0 or verb <= close:
         return None, None
     for i in range(close + 1, min(verb, close + 6)):
-        if g.quote[i] != -1 or g.is_verb(i):
+        if g.quote[i] != -1 or g.is_verb(i) and not _role_before_name(g, i):
             return None, None
         e = g.ent[i]
         if e != -1 and g.doc.ents[e].label == "PERSON":
             s = resolve_phrase(doc, g, g.phrase(i), si, sp.start, last_speakers)
             return (s, cue) if s is not None and s.name else (None, None)
     return None, None
+
+
+def _role_before_name(g: Grammar, i: int) -> bool:
+    """A lower-case word the tagger called a verb right before a person's name ("screenwriter Jane Roe wrote"):
+    a role word, not a verb, unless it is a verb of saying ("told Jane Roe")."""
+    t = g.text(i)
+    return t.islower() and i + 1 < len(g) and g.ent[i + 1] != -1 and g.doc.ents[g.ent[i + 1]].label == "PERSON" \
+        and g.cue_of(i) is None and not t.endswith(("ed", "ing"))
+
+
+def _named_right_before(doc: Doc, g: Grammar, qi: int, verb: int, cue: str, si: int, last_speakers):
+    """..., Speaker of the House Rep. Jane Roe (R-WI) said “…”: the verb of saying before the quote has no
+    subject in the parse (it hung the name from an earlier noun), and a person's name ends right before it, or
+    before a parenthesis right before it: that person, with ``cue``. (speaker, cue) or (None, None)."""
+    i = verb - 1
+    if i >= 0 and g.text(i) == ")":
+        k = i - 1
+        while k >= 0 and k > verb - 8 and g.text(k) != "(":
+            k -= 1
+        if k < 0 or g.text(k) != "(":
+            return None, None
+        i = k - 1
+    if i < 0 or g.quote[i] != -1:
+        return None, None
+    e = g.ent[i]
+    if e == -1 or g.doc.ents[e].label != "PERSON":
+        return None, None
+    s = resolve_phrase(doc, g, g.phrase(i), si, doc.spans[qi].start, last_speakers)
+    return (s, cue) if s is not None and s.name else (None, None)
 
 
 def _reporter(doc: Doc, g: Grammar, qi: int, verb: int, si: int, last_speakers):

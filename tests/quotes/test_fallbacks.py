@@ -66,6 +66,39 @@ def test_a_person_named_between_the_quote_and_a_verb_without_subject(run):
     assert (row["speaker"], row["cue"]) == ("Wes Pardee", "said")
 
 
+def test_a_person_named_right_before_a_verb_without_subject(run):
+    # the parser hangs the long title chain from the noun before it and leaves "said" without a subject
+    body = ("Asked about a photo of a torn banner likened to the Flag of the Union, Speaker of the House Rep. Maria "
+            "Olsen (D-OR) said “those pictures, they have no place in a campaign.”")
+    row = one(run(body), "those pictures, they have no place in a campaign.")
+    assert (row["speaker"], row["cue"]) == ("Maria Olsen", "said")
+
+
+def test_a_role_word_the_tagger_called_a_verb_before_the_name(nlp):
+    from newsdesk.quotes import extract_quotes
+    from newsdesk.quotes.evaluate import analysed
+
+    body = "“I am impressed by his talent for annoying every voter,” screenwriter Ada Brennan wrote on Twitter."
+    ents, parse = analysed(body, "en")
+    i = next(k for k, t in enumerate(parse) if body[t.start:t.end] == "screenwriter")
+    wrote = next(k for k, t in enumerate(parse) if body[t.start:t.end] == "wrote")
+    name = next(k for k, t in enumerate(parse) if body[t.start:t.end] == "Brennan")
+    # what the tagger did on a real sentence: the role word a verb, the name its object, no subject for "wrote"
+    parse = [t._replace(tag="VB", dep="parataxis", head=wrote) if k == i else
+             t._replace(dep="dobj", head=i) if k == name else t for k, t in enumerate(parse)]
+    row = one(extract_quotes(body, "en", ents, parse), "I am impressed by his talent for annoying every voter,")
+    assert (row["speaker"], row["cue"]) == ("Ada Brennan", "wrote")
+
+
+def test_the_second_half_of_a_split_quote_has_the_first_halfs_speaker(run):
+    # the parser leaves "said" without a subject; both halves are Walter Brinkley's
+    rows = run('"The danger," said Walter Brinkley, a planner who is the head of the Lakeside County Transit Office, '
+               '"is that we are going to lose the riders and the routes."')
+    assert one(rows, "The danger,")["speaker"] == "Walter Brinkley"
+    row = one(rows, "is that we are going to lose the riders and the routes.")
+    assert (row["speaker"], row["cue"]) == ("Walter Brinkley", "said")
+
+
 def test_a_verb_of_saying_set_off_in_the_clause_names_who_reports_it(run):
     rows = run("Governor Alma Reyes, Senator Hal Dorne said, had been in office for \"a very long time\" and "
                "signed \"hundreds of vetoes.\"\n\n"
