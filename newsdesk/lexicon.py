@@ -58,6 +58,9 @@ ORG_SUFFIXES = words("org_suffixes")
 ROLE_WORDS = words("role_words")
 HYPHEN_SUFFIXES = words("hyphen_suffixes")
 GOVERNMENT_BODIES = words("government_bodies")
+TEAM_ROLES = words("team_roles")
+RESULT_VERBS = words("result_verbs")
+NEWSPAPER_WORDS = words("newspaper_words")
 NOT_PLACE_WORDS = words("not_place_words")
 
 # ---------------------------------------------------------------------------------------------- quotes
