@@ -61,6 +61,7 @@ GOVERNMENT_BODIES = words("government_bodies")
 TEAM_ROLES = words("team_roles")
 RESULT_VERBS = words("result_verbs")
 NEWSPAPER_WORDS = words("newspaper_words")
+STAFF_ROLES = words("staff_roles")
 NOT_PLACE_WORDS = words("not_place_words")
 
 # ---------------------------------------------------------------------------------------------- quotes

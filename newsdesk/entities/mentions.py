@@ -25,7 +25,7 @@ purpose (changing :func:`normalize_for_quotes` moves the quote numbers; issue 11
   abbreviation), not as the name. The *name* a mention stands for may differ from its surface: a news
   abbreviation's state ("Calif." -> California), the name without its legal form ("Avnet Inc" -> Avnet) or
   without "U.S." in front of a federal body ("U.S. Securities and Exchange Commission").
-  A place that stands for its sports team is renamed to the team (:mod:`newsdesk.entities.teams`).
+  A place that stands for its sports team is renamed to the team (:mod:`newsdesk.entities.context`).
   ``body[start:end] == surface`` holds for every mention.
 * :func:`normalize_for_quotes` (speaker search): keeps titles (the quote rules read them), drops a leading
   "the" and a possessive, extends PERSON spans over name particles and capitalised name words the model
@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 from newsdesk.entities.aliases import Alias
 from newsdesk.entities.ner import KEPT
-from newsdesk.entities.teams import name_teams
+from newsdesk.entities.context import read_context
 from newsdesk.entities.evidence import (
     expand_abbreviation, org_head, org_suffix, place_kind, role_prefix, strip_legal_suffix,
 )
@@ -454,7 +454,7 @@ def clean_spans(body: str, spans: Sequence[EntitySpan], aliases: Mapping[str, Al
                 dedup[-1] = c
             continue
         dedup.append(c)
-    return name_teams(body, dedup)
+    return read_context(body, dedup)
 
 
 # ------------------------------------------------------------------------------------------ quote rules

@@ -1,23 +1,30 @@
-"""Sports metonymy: a place name that stands for its team ("England captain Andrew Strauss", "Boston beat the
-Minnesota Twins 6-4").
+"""What the words right around a mention say about it: a place that stands for its sports team ("England captain
+Andrew Strauss", "Boston beat the Minnesota Twins 6-4"), and an employer named before a job and a person ("Gazette
+reporter Rick Steelhammer", "Maplecroft analyst Helen Hodge").
 
-News names a team by its town or country. Read as the place, such a mention adds an organisation's votes to the
-place's entity and leaves the team unnamed. This module owns finding those mentions in one article's cleaned
-mentions and naming the team they stand for (:func:`name_teams`). The evidence is read from the text right
-around the mention, never from the model's label:
+This module owns reading those words for one article's cleaned mentions (:func:`read_context`). The model's label
+says nothing here; the evidence is the text.
 
-* a sports role between the place and a person's name: "England captain Andrew Strauss", "Italy coach Cesare
+**Teams.** News names a team by its town or country. Read as the place, such a mention adds an organisation's
+votes to the place's entity and leaves the team unnamed. A place is read as its team when
+
+* a sports role stands between it and a person's name: "England captain Andrew Strauss", "Italy coach Cesare
   Prandelli", "Boston's manager Bobby Valentine" (``team_roles`` in the lexicon);
-* a sports result in a sentence with a score: the place right before a verb of winning or right after one, or
-  after "against" ("Baltimore beat the Red Sox 7-1", "scored twice against England in the 3-1 win";
-  ``result_verbs``).
+* a sports result is told in a sentence with a score (not a day range, "3-4 March"): the place right before a
+  verb of winning ("Baltimore beat the Red Sox 7-1"; not "beat back") or right after one or after "against"
+  (``result_verbs``), and not a player's country ("beat Australia's Casey Dellacqua 6-1").
 
 The team is the one organisation of the article named "<place>" and one or two capitalised words ("Boston Red
 Sox", "Minnesota Twins"; not a newspaper, "Boston Globe", nor "Boston University") when there is exactly one,
 else "<place> team". A place the model called a person counts, unless it is a word of a person's name in the
-article ("Jordan" beside "Michael Jordan"). The mention keeps its surface and offsets; its name and
-type change (ORG, with the organisation evidence of a role taken off), so the place's own entity gets no vote
-from it.
+article ("Jordan" beside "Michael Jordan"). The mention keeps its surface and offsets; its name and type change
+(ORG, with an organisation's evidence), so the place's own entity gets no vote from it.
+
+**Employers.** A name right before a job that people hold in an organisation and a person's name ("Gazette
+reporter Rick Steelhammer", "Ir Amim director Yehudith Oppenheimer"; ``staff_roles``) gets an organisation's
+evidence (``hint`` ORG), whatever the model called it: firms and papers named after people are often tagged
+PERSON. Not the jobs people hold for a person ("Trump spokesman Sean Spicer", "Obama adviser"), not places, and not
+a group the model calls NORP ("Republican strategist Ana Navarro").
 """
 from __future__ import annotations
 
@@ -26,10 +33,10 @@ import re
 from collections.abc import Sequence
 
 from newsdesk.entities.evidence import org_head, org_suffix, place_kind
-from newsdesk.lexicon import NEWSPAPER_WORDS, RESULT_VERBS, TEAM_ROLES
+from newsdesk.lexicon import NEWSPAPER_WORDS, RESULT_VERBS, STAFF_ROLES, TEAM_ROLES
 from newsdesk.names import norm_name
 
-__all__ = ["name_teams"]
+__all__ = ["read_context"]
 
 _ROLE_AFTER = re.compile(r"(?:['’]s)?\s+(?:head\s+|assistant\s+|interim\s+|former\s+)?([a-z][a-z\-]+)\s+(?=[A-Z])")
 _SCORE = re.compile(r"(?<![\d\-])\d{1,3}-\d{1,3}(?![\d\-])")
@@ -84,17 +91,33 @@ def _team_name(place: str, names: Sequence[str]) -> str:
     return cands.pop() if len(cands) == 1 else f"{place} team"
 
 
-def name_teams(body: str, mentions: Sequence) -> list:
+def read_context(body: str, mentions: Sequence) -> list:
     """The article's cleaned mentions (:class:`~newsdesk.entities.mentions.CleanMention`, sorted), with every
-    place that stands for its team renamed to the team and typed ORG (module docstring)."""
+    place that stands for its team renamed to the team and typed ORG, and every employer given an
+    organisation's evidence (module docstring)."""
+    person_starts = frozenset(c.start for c in mentions if c.label == "PERSON")
+    out = _employers(body, list(mentions), person_starts)
+    return _teams(body, out, person_starts)
+
+
+def _employers(body: str, mentions: list, person_starts: frozenset[int]) -> list:
+    for i, c in enumerate(mentions):
+        if c.hint or c.label == "NORP":  # "Republican strategist X": a party's, not an employer
+            continue
+        m = _ROLE_AFTER.match(body, c.end)
+        if m and m.group(1) in STAFF_ROLES and m.end() in person_starts and not place_kind(c.name):
+            mentions[i] = c._replace(hint="ORG")
+    return mentions
+
+
+def _teams(body: str, mentions: list, person_starts: frozenset[int]) -> list:
     # a place the model called a person ("Baltimore beat ...") counts, unless it is a word of a person's name
     person_words = frozenset(w for c in mentions if c.label == "PERSON" and " " in c.name
                              for w in norm_name(c.name).split())
     places = [i for i, c in enumerate(mentions) if c.name == c.surface and place_kind(c.name) in ("strong", "medium")
               and (c.label != "PERSON" or norm_name(c.name) not in person_words)]
     if not places:
-        return list(mentions)
-    person_starts = frozenset(c.start for c in mentions if c.label == "PERSON")
+        return mentions
     orgs = [c.name for c in mentions if c.label == "ORG"]
     out = list(mentions)
     for i in places:

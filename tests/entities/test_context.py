@@ -1,8 +1,8 @@
-"""newsdesk.entities.teams: a place name that stands for its team."""
+"""newsdesk.entities.context: a place name that stands for its team, an employer before a job and a name."""
 from __future__ import annotations
 
 from newsdesk.entities.mentions import CleanMention
-from newsdesk.entities.teams import name_teams
+from newsdesk.entities.context import read_context
 from tests.entities.helpers import article, keys
 
 
@@ -17,7 +17,7 @@ def test_a_sports_role_before_a_name_makes_the_place_a_team():
     body = "Norway captain Ada Lund scored twice, and Portland coach Jim Reyes praised Norway."
     ms = [_m(body, "Norway", "GPE"), _m(body, "Ada Lund", "PERSON"), _m(body, "Portland", "GPE"),
           _m(body, "Jim Reyes", "PERSON"), _m(body, "Norway", "GPE", 1)]
-    out = name_teams(body, ms)
+    out = read_context(body, ms)
     assert [(c.surface, c.name, c.label) for c in out] == [
         ("Norway", "Norway team", "ORG"), ("Ada Lund", "Ada Lund", "PERSON"), ("Portland", "Portland team", "ORG"),
         ("Jim Reyes", "Jim Reyes", "PERSON"), ("Norway", "Norway", "GPE")]  # "praised Norway": the country
@@ -29,7 +29,7 @@ def test_a_result_with_a_score_and_the_teams_own_name():
             "said. Denver also defeated Chile last year.")
     ms = [_m(body, "Portland", "GPE"), _m(body, "Denver", "PERSON"), _m(body, "Portland Pioneers", "ORG"),
           _m(body, "Portland Herald", "ORG"), _m(body, "Denver", "GPE", 1), _m(body, "Chile", "GPE")]
-    names = [(c.surface, c.name, c.label) for c in name_teams(body, ms)]
+    names = [(c.surface, c.name, c.label) for c in read_context(body, ms)]
     # the one "<place> <Name>" organisation that is no newspaper is the team; a place the model called a person
     # counts; without a score in the sentence no reading changes
     assert names[0] == ("Portland", "Portland Pioneers", "ORG")
@@ -45,7 +45,7 @@ def test_no_team_without_sports_evidence():
           _m(body, "Norway", "GPE"), _m(body, "Eva Berg", "PERSON"), _m(body, "Jordan", "PERSON"),
           _m(body, "Mia Holt", "PERSON"), _m(body, "Michael Jordan", "PERSON"), _m(body, "Lisbon", "GPE", 1),
           _m(body, "Chile", "GPE")]
-    assert name_teams(body, ms) == ms
+    assert read_context(body, ms) == ms
 
 
 def test_the_team_is_its_own_entity_in_the_article():
@@ -54,3 +54,18 @@ def test_the_team_is_its_own_entity_in_the_article():
     assert k["Ada Lund"] == ("Ada Lund", "PERSON")
     ms = article(body, ("Norway", "GPE"), ("Ada Lund", "PERSON"))
     assert [m.key for m in ms if m.surface == "Norway"] == [("Norway team", "ORG"), ("Norway", "GPE")]
+
+
+def test_an_employer_before_a_job_and_a_name_is_an_organisation():
+    body = ("Lakeside Gazette reporter Ada Lund, Brennan analyst Tom Ortiz and Portland economist Eva Berg spoke. "
+            "Hale spokesman Jim Reyes and Whig strategist Bo Lin did not.")
+    ms = [_m(body, "Lakeside Gazette", "PERSON"), _m(body, "Ada Lund", "PERSON"), _m(body, "Brennan", "PERSON"),
+          _m(body, "Tom Ortiz", "PERSON"), _m(body, "Portland", "GPE"), _m(body, "Eva Berg", "PERSON"),
+          _m(body, "Hale", "PERSON"), _m(body, "Jim Reyes", "PERSON"), _m(body, "Whig", "NORP"),
+          _m(body, "Bo Lin", "PERSON")]
+    hints = {c.surface: c.hint for c in read_context(body, ms)}
+    assert hints["Lakeside Gazette"] == hints["Brennan"] == "ORG"
+    # a place's economist, a person's spokesman, a party's strategist, and the people themselves: no evidence
+    assert hints["Portland"] == hints["Hale"] == hints["Whig"] == hints["Ada Lund"] == hints["Tom Ortiz"] == ""
+    k = keys(article(body, ("Lakeside Gazette", "PERSON"), ("Ada Lund", "PERSON")))
+    assert k["Lakeside Gazette"] == ("Lakeside Gazette", "ORG")  # the evidence outweighs one model label
