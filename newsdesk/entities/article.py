@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.entities.aliases import load_aliases
-from newsdesk.entities.evidence import ORG_WORD, PERSON_WORD, STRONG_PLACE, type_evidence
+from newsdesk.entities.evidence import ORG_WORD, PERSON_WORD, STRONG_PLACE, strip_legal_suffix, type_evidence
 from newsdesk.entities.grouping import (
     best_spelling, initials, join_middle_names, join_short_names, root, settle_type,
 )
@@ -83,7 +83,9 @@ def resolve_article(body: str, spans: Sequence[EntitySpan], *,
         g = groups.get(n)
         if g is None:
             g = groups[n] = {"names": Counter(), "votes": Counter(), "pinned": None, "alias": None,
-                             "tokens": name_tokens(n), "first": c.start}
+                             "tokens": name_tokens(n), "first": c.start, "legal": False}
+        if c.label != "PERSON" and c.name != c.surface and strip_legal_suffix(c.surface) == c.name:
+            g["legal"] = True  # written with its legal form: "Burlington Industries Inc"
         if a:
             g["alias"] = a.canonical
             g["pinned"] = g["pinned"] or a.type

@@ -55,8 +55,10 @@ def join_short_names(groups: Mapping[str, dict], fixed: Mapping[str, str] | None
     ``groups``: norm -> {"type", "tokens", optional "alias", optional "first"}. PERSON: any shorter name.
     With ``orgs`` (within an article only), also ORG/FAC/EVENT names of two or more words that first
     occur *after* the longer name ("the Asan Institute" after "the Asan Institute for Policy Studies",
-    but not "United Nations" before "United Nations Security Council"). Groups in ``fixed`` and names
-    from the alias table (their identity is settled) never get a parent.
+    but not "United Nations" before "United Nations Security Council"), and a one-word ORG name that starts
+    the one name written before it with a legal form (``"legal"``: "Burlington" after "Burlington Industries
+    Inc"; not "Apple" after "Apple Music"). Groups in ``fixed`` and names from the alias table (their identity is
+    settled) never get a parent.
     """
     # index every proper token prefix and suffix of every name: (type, tokens) -> names it starts/ends
     index: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
@@ -77,6 +79,9 @@ def join_short_names(groups: Mapping[str, dict], fixed: Mapping[str, str] | None
                            if len(toks) == 1 or groups[c]["tokens"][-len(toks):] == toks)
         elif orgs and typ in ("ORG", "FAC", "EVENT") and len(toks) >= 2:
             cands = sorted(c for c in index.get((typ, toks), ()) if groups[c]["first"] < g["first"])
+        elif orgs and typ == "ORG":  # "Burlington" after "Burlington Industries Inc": a company's short name
+            cands = sorted(c for c in index.get((typ, toks), ()) if groups[c]["first"] < g["first"]
+                           and groups[c].get("legal") and groups[c]["tokens"][0] == toks[0])
         else:
             continue
         if not cands:

@@ -41,3 +41,15 @@ def test_acronym_joins_its_long_form_within_article():
     body = "The Oxford Research Group said so. ORG staff agreed, and the Open Rights Guild too."
     ms = article(body, ("Oxford Research Group", "ORG"), ("ORG", "ORG"), ("Open Rights Guild", "ORG"))
     assert keys(ms)["ORG"] == ("ORG", "ORG")  # two long forms fit: ambiguous
+
+
+def test_a_companys_short_name_joins_its_legal_name_written_before():
+    body = ("Halvard Mills Inc said on Monday it sold a plant. Halvard said the sale closed. Orrin Music was launched, "
+            "and Orrin shares rose. Kestrel said more. Kestrel Air Corp and Kestrel Rail Co both denied it.")
+    ms = article(body, ("Halvard Mills Inc", "ORG"), ("Halvard", "ORG"), ("Orrin Music", "ORG"), ("Orrin", "ORG"),
+                 ("Kestrel", "ORG"), ("Kestrel Air Corp", "ORG"), ("Kestrel Rail Co", "ORG"))
+    k = keys(ms)
+    assert k["Halvard"] == k["Halvard Mills Inc"] == ("Halvard Mills", "ORG")
+    # not a product or unit without a legal form, not a name written before the long ones, nor two long ones
+    assert k["Orrin"] == ("Orrin", "ORG")
+    assert k["Kestrel"] == ("Kestrel", "ORG")
