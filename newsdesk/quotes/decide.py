@@ -55,6 +55,19 @@ def _word_count(text: str) -> int:
 OUTER_SOURCE = True
 
 
+def _split_around(doc: Doc, g: Grammar, qi: int, verb: int, sent_start: int) -> bool:
+    """“A,” said Jane Roe, a long apposition, “B.”: the quote before this one, in the same sentence, closes right
+    before the verb of saying this one hangs from (its own cue), and this one opens after it: one quotation
+    split around one verb, so one speaker."""
+    prev = doc.spans[qi - 1]
+    if prev.start < sent_start or prev.close_pos is None:
+        return False
+    close, opening = g.at(prev.close_pos), g.at(doc.spans[qi].open_pos)
+    pc = grammar_cue(g, qi - 1)
+    return pc is not None and pc.verb == verb and 0 <= close < verb < opening and all(
+        not any(ch.isalnum() for ch in g.text(k)) for k in range(close + 1, verb))
+
+
 def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speaker | None,
                last_speakers, g: Grammar | None = None) -> dict | None:
     body, toks = doc.body, doc.toks
@@ -146,10 +159,8 @@ def _attribute(doc: Doc, qi: int, si: int, sa: int, sb: int, prev_in_sent: Speak
                 if gc.cue in NAMING_CUES and gc.subject is None:
                     naming_without_agent = True
                 if gc.subject is None and prev_in_sent is not None and gc.verb is not None and qi > 0 and \
-                        doc.spans[qi - 1].start >= toks[sa].start:
-                    pc = grammar_cue(g, qi - 1)  # “A,” said Jane Roe, a long apposition, “B.”: one verb, one speaker
-                    if pc is not None and pc.verb == gc.verb:
-                        speaker, attribution = prev_in_sent, prev_in_sent.attribution
+                        _split_around(doc, g, qi, gc.verb, toks[sa].start):
+                    speaker, attribution = prev_in_sent, prev_in_sent.attribution
         if gc is None or gc.cue is None:
             governed = governed or speech_above(g, qi)
         if speaker is None:
