@@ -225,6 +225,12 @@ class Grammar:
             # the verb
             before = [k for k in subjects if k < v]
             return before[-1] if before else subjects[0]
+        for k in self.kids[v]:
+            # "…,” Will described Trump as …": a capitalised name the tagger read as a modal, inside a sentence,
+            # right before a verb in the past
+            if k == v - 1 and self.toks[k].tag == "MD" and self.text(k)[:1].isupper() and \
+                    self.toks[v].tag in ("VBD", "VBN") and not self.toks[k].sent_start:
+                return k
         if passive:
             for k in self.children(v, "agent"):
                 objs = self.children(k, "pobj")
@@ -364,6 +370,8 @@ class Grammar:
         if t.tag.startswith("VB") and t.dep in ("nsubj", "nsubjpass") and self.text(s).istitle() and \
                 self.lower(s) not in FUNCTION_CAPS:
             return Phrase("name", t.start, t.end, s, None)  # a surname tagged as a verb: "Husted continued"
+        if t.tag == "MD" and self.text(s).istitle() and not t.sent_start:
+            return Phrase("name", t.start, t.end, s, None)  # a surname tagged as a modal: "Will described"
         if t.tag in ("NNP", "NNPS") and self.lower(s) not in ("campaign",):
             # a run of proper nouns the NER missed: "Trump" untagged, "Sen. Jones"
             a = s

@@ -159,3 +159,13 @@ def test_a_participle_of_saying_hung_from_the_reported_clause_goes_with_the_verb
                "always messy.”")
     row = one(rows, "Democracy is always messy.")
     assert (row["speaker"], row["cue"]) == ("Lena Voss", "added")  # not "the budget process"
+
+
+def test_a_surname_the_tagger_read_as_a_modal_is_the_subject(run):
+    # "Will described": the tagger makes "Will" a modal and the parse leaves "described" without a subject
+    body = ("Columnist George Will wrote again about the race.\n\n"
+            "From the rally in Iowa to the “deportation force,” Will described the candidate as “stupendously "
+            "un-conservative.”")
+    rows = run(body)
+    for text in ("deportation force,", "stupendously un-conservative."):
+        assert "George Will" in one(rows, text)["speaker"]
