@@ -95,33 +95,34 @@ def read_context(body: str, mentions: Sequence) -> list:
     """The article's cleaned mentions (:class:`~newsdesk.entities.mentions.CleanMention`, sorted), with every
     place that stands for its team renamed to the team and typed ORG, and every employer given an
     organisation's evidence (module docstring)."""
-    person_starts = frozenset(c.start for c in mentions if c.label == "PERSON")
-    out = _employers(body, list(mentions), person_starts)
-    return _teams(body, out, person_starts)
+    out = list(mentions)
+    person_starts = frozenset(c.start for c in out if c.label == "PERSON")
+    _employers(body, out, person_starts)
+    _teams(body, out, person_starts)
+    return out
 
 
-def _employers(body: str, mentions: list, person_starts: frozenset[int]) -> list:
+def _employers(body: str, mentions: list, person_starts: frozenset[int]) -> None:
+    """Give employers before a job and a person an organisation's evidence, in place."""
     for i, c in enumerate(mentions):
         if c.hint or c.label == "NORP":  # "Republican strategist X": a party's, not an employer
             continue
         m = _ROLE_AFTER.match(body, c.end)
         if m and m.group(1) in STAFF_ROLES and m.end() in person_starts and not place_kind(c.name):
             mentions[i] = c._replace(hint="ORG")
-    return mentions
 
 
-def _teams(body: str, mentions: list, person_starts: frozenset[int]) -> list:
+def _teams(body: str, mentions: list, person_starts: frozenset[int]) -> None:
+    """Rename the places that stand for their team to the team, typed ORG, in place."""
     # a place the model called a person ("Baltimore beat ...") counts, unless it is a word of a person's name
     person_words = frozenset(w for c in mentions if c.label == "PERSON" and " " in c.name
                              for w in norm_name(c.name).split())
     places = [i for i, c in enumerate(mentions) if c.name == c.surface and place_kind(c.name) in ("strong", "medium")
               and (c.label != "PERSON" or norm_name(c.name) not in person_words)]
     if not places:
-        return mentions
+        return
     orgs = [c.name for c in mentions if c.label == "ORG"]
-    out = list(mentions)
     for i in places:
-        c = out[i]
+        c = mentions[i]
         if _team_context(body, c.start, c.end, person_starts):
-            out[i] = c._replace(name=_team_name(c.name, orgs), label="ORG", hint="ORG")
-    return out
+            mentions[i] = c._replace(name=_team_name(c.name, orgs), label="ORG", hint="ORG")

@@ -300,6 +300,17 @@ def _name_of(surface: str, label: str, aliases: Mapping[str, Alias]) -> tuple[st
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.N.", "U.S."
 
 
+def _lost_apostrophe(form: str, aliases: Mapping[str, Alias], min_len: int) -> str | None:
+    """``form`` without its final "s" when it may be a possessive that lost its apostrophe: capitalised, at least
+    ``min_len`` characters, ending in one "s" (not "ss", "'s"), and neither an alias nor a place itself ("Texas",
+    "Wales"); else None."""
+    if len(form) < min_len or form[-1] != "s" or form[-2] in "s'’" or not form[0].isupper():
+        return None
+    if norm_name(form) in aliases or place_kind(form):
+        return None
+    return form[:-1]
+
+
 def _possessor(body: str, s: int, e: int, names: Mapping[str, str],
                aliases: Mapping[str, Alias]) -> tuple[int, int, str, str] | None:
     """A possessive written without its apostrophe in front of a name (text that lost its apostrophes: "Japans
@@ -315,10 +326,8 @@ def _possessor(body: str, s: int, e: int, names: Mapping[str, str],
         return None
     a, b = words[0]
     word = body[a:b]
-    if len(word) < 3 or word[-1] != "s" or word[-2] in "s'’" or not word[0].isupper():
-        return None
-    stem = word[:-1]
-    if norm_name(word) in aliases or norm_name(word) in names or place_kind(word):
+    stem = _lost_apostrophe(word, aliases, 3)
+    if stem is None or norm_name(word) in names:
         return None
     if place_kind(stem) == "strong":
         return a, b, "GPE", stem
@@ -333,12 +342,9 @@ def _possessive_name(surface: str, names: Mapping[str, str], aliases: Mapping[st
     West Germany when the article also has "West Germany"): the surface minus a final "s" when that is a
     gazetteer place or a name of two words or more the article's model spans give a place or organisation,
     and the surface itself is neither a place nor an alias; else the surface."""
-    if len(surface) < 4 or surface[-1] != "s" or surface[-2] in "s'’" or not surface[0].isupper():
+    stem = _lost_apostrophe(surface, aliases, 4)
+    if stem is None:
         return surface
-    key = norm_name(surface)
-    if key in aliases or place_kind(surface):
-        return surface
-    stem = surface[:-1]
     if place_kind(stem) == "strong" or (" " in stem and names.get(norm_name(stem)) in ("GPE", "LOC", "ORG")):
         return stem
     return surface
